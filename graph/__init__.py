@@ -1,0 +1,1 @@
+"""Neo4j access: the driver, the schema and every Cypher statement (queries.py)."""

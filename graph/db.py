@@ -1,0 +1,91 @@
+"""Owns the Neo4j driver's whole life: start the local server if needed, connect, close."""
+from __future__ import annotations
+
+import atexit
+import subprocess
+import threading
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, READ_ACCESS
+
+from tagkg.config import ROOT, Settings
+
+SERVER_SCRIPT = ROOT / "scripts" / "neo4j.sh"
+
+_lock = threading.Lock()
+_graphs: dict[tuple, "Graph"] = {}
+
+
+class Neo4jServerError(RuntimeError):
+    """The local Neo4j server could not be started or reached."""
+
+
+def server(settings: Settings, action: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run scripts/neo4j.sh ACTION for this settings' home and ports."""
+    proc = subprocess.run(["bash", str(SERVER_SCRIPT), action], env=settings.server_env(),
+                          capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise Neo4jServerError(proc.stderr.strip() or proc.stdout.strip())
+    return proc
+
+
+class Graph:
+    """A driver bound to one database; a session per unit of work."""
+
+    def __init__(self, driver: Driver, database: str):
+        self.driver = driver
+        self.database = database
+
+    def read(self, work, *args, **kwargs):
+        """Run a read transaction function (retried by the driver on transient errors)."""
+        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+            return s.execute_read(work, *args, **kwargs)
+
+    def write(self, work, *args, **kwargs):
+        """Run an idempotent write transaction function."""
+        with self.driver.session(database=self.database) as s:
+            return s.execute_write(work, *args, **kwargs)
+
+    def query(self, cypher: str, **params) -> list[dict]:
+        """Run one read statement and return its rows as dicts."""
+        return self.read(_rows, cypher, params)
+
+    def execute(self, cypher: str, **params) -> list[dict]:
+        """Run one write statement and return its rows as dicts."""
+        return self.write(_rows, cypher, params)
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def _rows(tx: ManagedTransaction, cypher: str, params: dict) -> list[dict]:
+    return [r.data() for r in tx.run(cypher, params)]
+
+
+def connect(settings: Settings | None = None, start: bool = True) -> Graph:
+    """The process-wide Graph for these settings; starts the local server when NEO4J_URI is unset."""
+    settings = settings or Settings.from_env()
+    key = (settings.uri, settings.neo4j_user, settings.neo4j_database, str(settings.neo4j_home))
+    with _lock:
+        graph = _graphs.get(key)
+        if graph is not None:
+            return graph
+        if settings.uses_local_server and start:
+            server(settings, "start")
+        driver = GraphDatabase.driver(settings.uri, auth=(settings.neo4j_user, settings.password()),
+                                      max_connection_pool_size=32, notifications_min_severity="OFF")
+        try:
+            driver.verify_connectivity()
+        except Exception as exc:
+            driver.close()
+            raise Neo4jServerError(f"cannot reach Neo4j at {settings.uri}: {exc}") from exc
+        graph = _graphs[key] = Graph(driver, settings.neo4j_database)
+        return graph
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every driver this process opened."""
+    with _lock:
+        for graph in _graphs.values():
+            graph.close()
+        _graphs.clear()

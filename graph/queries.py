@@ -1,0 +1,163 @@
+"""Every Cypher statement tagkg runs, as named constants. Values always travel as $parameters."""
+
+# --- schema (tagkg init-db); each statement is idempotent -------------------------------------
+SCHEMA = [
+    "CREATE CONSTRAINT tag_id IF NOT EXISTS FOR (t:Tag) REQUIRE t.id IS UNIQUE",
+    "CREATE CONSTRAINT category_id IF NOT EXISTS FOR (c:Category) REQUIRE c.id IS UNIQUE",
+    "CREATE CONSTRAINT video_id IF NOT EXISTS FOR (v:Video) REQUIRE v.id IS UNIQUE",
+    "CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT query_text IF NOT EXISTS FOR (q:Query) REQUIRE q.text IS UNIQUE",
+    "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE",
+    "CREATE INDEX tag_name IF NOT EXISTS FOR (t:Tag) ON (t.name)",
+    "CREATE INDEX tag_status IF NOT EXISTS FOR (t:Tag) ON (t.status)",
+    "CREATE INDEX video_created IF NOT EXISTS FOR (v:Video) ON (v.created_at)",
+    "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
+    "CREATE FULLTEXT INDEX tag_search IF NOT EXISTS FOR (t:Tag) ON EACH [t.name, t.alias_text]",
+]
+
+# Vector indexes need the dimension, known once embeddings exist (gnn issue); $dim is a parameter.
+CREATE_VECTOR_INDEX = {
+    "Tag": "CREATE VECTOR INDEX tag_embedding IF NOT EXISTS FOR (t:Tag) ON t.embedding "
+           "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}",
+    "Video": "CREATE VECTOR INDEX video_embedding IF NOT EXISTS FOR (v:Video) ON v.embedding "
+             "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}",
+}
+
+SHOW_SCHEMA = """
+SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state
+RETURN name, type, labelsOrTypes, properties, state ORDER BY name
+"""
+
+# --- taxonomy ------------------------------------------------------------------------------------
+MERGE_CATEGORIES = """
+UNWIND $rows AS r
+MERGE (c:Category {id: r.id})
+SET c.zh = r.zh, c.en = r.en, c.name = r.zh, c.definition = r.definition,
+    c.examples = r.examples, c.level = r.level, c.taxonomy_version = $version
+"""
+
+LINK_CATEGORIES = """
+UNWIND $rows AS r
+MATCH (c:Category {id: r.id})
+OPTIONAL MATCH (c)-[old:SUBCLASS_OF]->(p:Category) WHERE p.id <> r.parent
+DELETE old
+WITH DISTINCT c, r WHERE r.parent IS NOT NULL
+MATCH (p:Category {id: r.parent})
+MERGE (c)-[:SUBCLASS_OF]->(p)
+"""
+
+# --- loaders: one batch of validated rows each --------------------------------------------------
+MERGE_VIDEOS = """
+UNWIND $rows AS r
+MERGE (v:Video {id: r.id})
+SET v += r.props
+"""
+
+MERGE_PRODUCTS = """
+UNWIND $rows AS r
+MERGE (p:Product {id: r.id})
+SET p.title = r.title, p.category = r.category
+WITH p, r
+UNWIND r.video_ids AS vid
+MATCH (v:Video {id: vid})
+MERGE (v)-[:FEATURES]->(p)
+"""
+
+# Click rows are daily aggregates. A CLICKED edge keeps parallel lists days/counts so that a
+# reloaded day replaces its count instead of adding to it (reruns are idempotent), and the
+# time series stays available for trend detection. Rows are pre-grouped per edge in Python.
+_MERGE_CLICK_SERIES = """
+WITH c, r, coalesce(c.days, []) AS days, coalesce(c.counts, []) AS counts
+WITH c, r, apoc.map.fromLists(days, counts) AS old
+WITH c, apoc.map.merge(old, apoc.map.fromLists(r.days, r.counts)) AS m
+WITH c, m, apoc.coll.sort(keys(m)) AS ds
+SET c.days = ds, c.counts = [d IN ds | m[d]],
+    c.count = reduce(total = 0, d IN ds | total + m[d]),
+    c.first_at = date(head(ds)), c.last_at = date(last(ds))
+"""
+
+MERGE_QUERY_CLICKS = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video_id})
+MERGE (q:Query {text: r.query})
+MERGE (q)-[c:CLICKED]->(v)
+""" + _MERGE_CLICK_SERIES
+
+MERGE_TAG_CLICKS = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video_id})
+MATCH (t:Tag {id: r.tag_id})
+MERGE (t)-[c:CLICKED]->(v)
+""" + _MERGE_CLICK_SERIES
+
+# Tags: updated_at moves only when a loaded value differs, so reloading a file changes nothing.
+MERGE_TAGS = """
+UNWIND $rows AS r
+MERGE (t:Tag {id: r.id})
+ON CREATE SET t.created_at = datetime()
+WITH t, r, (t.name IS NULL OR t.name <> r.name OR t.status <> r.status OR t.aliases <> r.aliases
+            OR t.source <> r.source OR t.kind <> r.kind) AS changed
+SET t.name = r.name, t.status = r.status, t.aliases = r.aliases, t.source = r.source,
+    t.kind = r.kind, t.alias_text = apoc.text.join(r.aliases, ' '),
+    t.updated_at = CASE WHEN changed THEN datetime() ELSE t.updated_at END
+FOREACH (_ IN CASE WHEN r.kind = 'atomic' THEN [1] ELSE [] END | SET t:Atomic REMOVE t:Phrase)
+FOREACH (_ IN CASE WHEN r.kind = 'phrase' THEN [1] ELSE [] END | SET t:Phrase REMOVE t:Atomic)
+WITH t, r
+CALL (t, r) {
+  OPTIONAL MATCH (t)-[old:IN_CATEGORY]->(c:Category) WHERE c.id <> coalesce(r.category, '')
+  DELETE old
+}
+CALL (t, r) {
+  WITH t, r WHERE r.category IS NOT NULL
+  MATCH (c:Category {id: r.category})
+  MERGE (t)-[ic:IN_CATEGORY]->(c)
+  ON CREATE SET ic.confidence = 1.0, ic.method = 'curated'
+}
+CALL (t, r) {
+  OPTIONAL MATCH (t)-[old:COMPOSED_OF]->(a:Tag)
+  WHERE size(r.components) <= old.position OR r.components[old.position] <> a.id
+  DELETE old
+}
+CALL (t, r) {
+  UNWIND range(0, size(r.components) - 1) AS i
+  MATCH (a:Tag {id: r.components[i]})
+  MERGE (t)-[co:COMPOSED_OF {position: i}]->(a)
+}
+"""
+
+# --- reference checks (rows that point at missing nodes are rejected, not dropped) --------------
+EXISTING_VIDEOS = "UNWIND $ids AS id MATCH (v:Video {id: id}) RETURN collect(id) AS found"
+EXISTING_TAGS = "UNWIND $ids AS id MATCH (t:Tag {id: id}) RETURN collect(id) AS found"
+EXISTING_CATEGORIES = "UNWIND $ids AS id MATCH (c:Category {id: id}) RETURN collect(id) AS found"
+
+# --- reads served by the API and CLI -------------------------------------------------------------
+VIDEO_DETAIL = """
+MATCH (v:Video {id: $id})
+OPTIONAL MATCH (v)-[:FEATURES]->(p:Product)
+WITH v, collect(p {.id, .title, .category}) AS products
+OPTIONAL MATCH (v)-[h:HAS_TAG]->(t:Tag)
+RETURN v {.id, .title, .summary, .asr, .ocr, .created_at, .author, .duration_s} AS video, products,
+       collect(CASE WHEN t IS NULL THEN NULL ELSE {id: t.id, name: t.name, score: h.score, role: h.role} END) AS tags
+"""
+
+TAG_DETAIL = """
+MATCH (t:Tag {id: $id})
+OPTIONAL MATCH (t)-[ic:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH path = (c)-[:SUBCLASS_OF*0..]->(top:Category) WHERE NOT (top)-[:SUBCLASS_OF]->()
+OPTIONAL MATCH (t)-[co:COMPOSED_OF]->(a:Tag)
+WITH t, ic, [n IN reverse(nodes(path)) | n.id] AS taxonomy_path, co, a ORDER BY co.position
+RETURN t {.id, .name, .kind, .status, .aliases, .source} AS tag, taxonomy_path,
+       ic.confidence AS category_confidence, collect(a {.id, .name}) AS components
+"""
+
+# --- counts and clean-up --------------------------------------------------------------------------
+COUNT_LABELS = """
+CALL () { MATCH (n:Video) RETURN count(n) AS videos }
+CALL () { MATCH (n:Product) RETURN count(n) AS products }
+CALL () { MATCH (n:Tag) RETURN count(n) AS tags }
+CALL () { MATCH (n:Query) RETURN count(n) AS queries }
+CALL () { MATCH (n:Category) RETURN count(n) AS categories }
+CALL () { MATCH ()-[r:CLICKED]->() RETURN count(r) AS clicks }
+CALL () { MATCH ()-[r:FEATURES]->() RETURN count(r) AS features }
+RETURN videos, products, tags, queries, categories, clicks, features
+"""

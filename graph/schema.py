@@ -1,0 +1,31 @@
+"""Create the graph model idempotently: constraints, indexes and the taxonomy tree."""
+from __future__ import annotations
+
+from graph import queries as Q
+from graph.db import Graph
+
+
+def init_db(graph: Graph, taxonomy: dict | None = None) -> dict:
+    """Create constraints and indexes, then merge the taxonomy; safe to run any number of times."""
+    for statement in Q.SCHEMA:
+        graph.execute(statement)
+    graph.execute("CALL db.awaitIndexes(300)")
+    categories = load_taxonomy(graph, taxonomy) if taxonomy is not None else 0
+    return {"indexes": len(graph.query(Q.SHOW_SCHEMA)), "categories": categories}
+
+
+def load_taxonomy(graph: Graph, taxonomy: dict) -> int:
+    """Merge the (:Category)-[:SUBCLASS_OF]->(:Category) tree, parents before children."""
+    from taxonomy.tree import flatten
+
+    nodes = flatten(taxonomy)
+    graph.execute(Q.MERGE_CATEGORIES, rows=nodes, version=taxonomy["version"])
+    graph.execute(Q.LINK_CATEGORIES, rows=nodes)
+    return len(nodes)
+
+
+def ensure_vector_index(graph: Graph, label: str, dim: int) -> None:
+    """Create the cosine vector index for `label`.embedding once the embedding size is known."""
+    if label not in Q.CREATE_VECTOR_INDEX:
+        raise ValueError(f"no vector index defined for label {label!r}")
+    graph.execute(Q.CREATE_VECTOR_INDEX[label], dim=int(dim))

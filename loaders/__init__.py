@@ -1,0 +1,1 @@
+"""Validated, streamed, batched loaders for videos, products, clicks and tags."""

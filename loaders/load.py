@@ -1,0 +1,211 @@
+"""Load one file into Neo4j: validate each row, check references, write UNWIND batches, keep rejects."""
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterable
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from graph import queries as Q
+from graph.db import Graph
+from loaders.models import MODELS, ClickRow, ProductRow, Row, TagRow, VideoRow
+from loaders.reader import RawRow, read_rows
+
+KINDS = tuple(MODELS)
+
+
+@dataclass
+class Reject:
+    line: int
+    field: str
+    reason: str
+    row: object
+
+
+@dataclass
+class LoadReport:
+    kind: str
+    path: str
+    rows: int = 0
+    stored: int = 0
+    rejected: int = 0
+    rejects_path: str | None = None
+    seconds: float = 0.0
+    reasons: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected == 0
+
+    def summary(self) -> str:
+        rate = self.rows / self.seconds if self.seconds else 0.0
+        text = (f"{self.kind}: {self.rows} rows read, {self.stored} stored, {self.rejected} rejected "
+                f"in {self.seconds:.1f}s ({rate:,.0f} rows/s)")
+        if self.rejected:
+            top = ", ".join(f"{r} x{n}" for r, n in sorted(self.reasons.items(), key=lambda x: -x[1])[:5])
+            text += f"\n  rejects written to {self.rejects_path}\n  most common: {top}"
+        return text
+
+
+def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = None, batch_size: int = 2000,
+              rejects_path: Path | str | None = None, progress: bool = True,
+              max_line_bytes: int = 1_000_000) -> LoadReport:
+    """Load `path` as `kind` rows; good rows are stored even when others are rejected."""
+    if kind not in MODELS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    rejects_path = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.jsonl")
+    rejects_path.unlink(missing_ok=True)  # a stale file from an earlier run would mislead
+    report = LoadReport(kind, str(path), rejects_path=str(rejects_path))
+    writer = _WRITERS[kind]
+    known: set[str] = set()  # tag ids stored earlier in this file, for phrase components
+    started = time.perf_counter()
+    bar = tqdm(unit=" rows", desc=f"load {kind}", disable=not progress, mininterval=0.5)
+    rejects_file = None
+    try:
+        for chunk in _chunks(read_rows(path, fmt, max_line_bytes), batch_size):
+            good, rejects = _validate(kind, chunk)
+            good, ref_rejects = _check_references(graph, kind, good, known)
+            rejects += ref_rejects
+            if good:
+                graph.write(writer, [r for _, r in good])
+                if kind == "tags":
+                    known.update(r.id for _, r in good)
+            report.rows += len(chunk)
+            report.stored += len(good)
+            report.rejected += len(rejects)
+            for rj in rejects:
+                report.reasons[_reason_key(rj)] = report.reasons.get(_reason_key(rj), 0) + 1
+                rejects_file = rejects_file or open(rejects_path, "w", encoding="utf-8")
+                rejects_file.write(json.dumps(rj.__dict__, ensure_ascii=False, default=str) + "\n")
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+        if rejects_file:
+            rejects_file.close()
+    report.seconds = time.perf_counter() - started
+    if not report.rejected:
+        report.rejects_path = None
+    return report
+
+
+def _chunks(rows: Iterable[RawRow], size: int):
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _validate(kind: str, chunk: list[RawRow]) -> tuple[list[tuple[int, Row]], list[Reject]]:
+    model = MODELS[kind]
+    good, rejects = [], []
+    for raw in chunk:
+        if raw.error:
+            rejects.append(Reject(raw.line, raw.error[0], raw.error[1], raw.raw))
+            continue
+        try:
+            good.append((raw.line, model.model_validate(raw.data)))
+        except ValidationError as e:
+            err = e.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "<row>"
+            more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
+            rejects.append(Reject(raw.line, where, err["msg"] + more, _safe(raw.data)))
+    return good, rejects
+
+
+def _check_references(graph: Graph, kind: str, good: list[tuple[int, Row]], known: set[str]):
+    """Reject rows that point at videos, tags or categories the graph does not hold."""
+    if kind == "videos" or not good:
+        return good, []
+    needed: dict[str, set[str]] = defaultdict(set)
+    for _, r in good:
+        for label, ids in _refs(r):
+            needed[label].update(ids)
+    found = {label: set(graph.query(_EXISTS[label], ids=sorted(ids))[0]["found"]) for label, ids in needed.items()}
+    stored_tags = found.get("tag", set()) | known
+    ok, rejects = good, []
+    while True:
+        if kind == "tags":
+            # A phrase may use components stored earlier in the file or accepted in this batch;
+            # rejecting one tag can orphan a phrase that uses it, so repeat until nothing changes.
+            found["tag"] = stored_tags | {r.id for _, r in ok}
+        still_ok, new_rejects = [], []
+        for line, r in ok:
+            missing = [(label, f, sorted(set(ids) - found[label])) for label, ids, f in _refs_fields(r)]
+            missing = [m for m in missing if m[2]]
+            if missing:
+                label, f, ids = missing[0]
+                new_rejects.append(Reject(line, f, f"unknown {label} id(s): {', '.join(ids[:5])}",
+                                          r.model_dump(mode="json")))
+            else:
+                still_ok.append((line, r))
+        ok, rejects = still_ok, rejects + new_rejects
+        if not new_rejects or kind != "tags":
+            return ok, rejects
+
+
+_EXISTS = {"video": Q.EXISTING_VIDEOS, "tag": Q.EXISTING_TAGS, "category": Q.EXISTING_CATEGORIES}
+
+
+def _refs_fields(r: Row) -> list[tuple[str, list[str], str]]:
+    if isinstance(r, ProductRow):
+        return [("video", r.video_ids, "video_ids")]
+    if isinstance(r, ClickRow):
+        out = [("video", [r.video_id], "video_id")]
+        return out + ([("tag", [r.tag_id], "tag_id")] if r.kind == "tag" else [])
+    if isinstance(r, TagRow):
+        out = [("tag", r.components, "components")] if r.components else []
+        return out + ([("category", [r.category], "category")] if r.category else [])
+    return []
+
+
+def _refs(r: Row):
+    return [(label, ids) for label, ids, _ in _refs_fields(r)]
+
+
+# --- transaction functions: each writes one batch idempotently ----------------------------------
+
+def _write_videos(tx, rows: list[VideoRow]) -> None:
+    tx.run(Q.MERGE_VIDEOS, rows=[{"id": r.id, "props": r.props()} for r in rows]).consume()
+
+
+def _write_products(tx, rows: list[ProductRow]) -> None:
+    tx.run(Q.MERGE_PRODUCTS, rows=[r.model_dump() for r in rows]).consume()
+
+
+def _write_tags(tx, rows: list[TagRow]) -> None:
+    tx.run(Q.MERGE_TAGS, rows=[r.model_dump() for r in rows]).consume()
+
+
+def _write_clicks(tx, rows: list[ClickRow]) -> None:
+    # One entry per edge and day (the last row wins) so the edge's series is merged once per batch.
+    series: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        series[(r.kind, r.query or r.tag_id, r.video_id)][r.day.isoformat()] = r.count
+    by_kind: dict[str, list[dict]] = {"query": [], "tag": []}
+    for (kind, source, video_id), days in series.items():
+        key = "query" if kind == "query" else "tag_id"
+        by_kind[kind].append({key: source, "video_id": video_id, "days": list(days), "counts": list(days.values())})
+    if by_kind["query"]:
+        tx.run(Q.MERGE_QUERY_CLICKS, rows=by_kind["query"]).consume()
+    if by_kind["tag"]:
+        tx.run(Q.MERGE_TAG_CLICKS, rows=by_kind["tag"]).consume()
+
+
+_WRITERS = {"videos": _write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks}
+
+
+def _reason_key(rj: Reject) -> str:
+    return f"{rj.field}: {rj.reason.split(':')[0]}"
+
+
+def _safe(data):
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    return data if len(text) <= 2000 else text[:2000] + "…"

@@ -1,0 +1,121 @@
+"""One pydantic model per input row kind; field limits guard the graph against oversized input."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128,
+                                      pattern=r"^[^\s\x00-\x1f]+$")]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+MAX_VISUAL_DIM = 2048
+
+
+class Row(BaseModel):
+    # Unknown fields are an error: a typo in a column name must not lose that column silently.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _split_list(value):
+    """CSV cells hold lists as '|'-separated text; JSON gives real lists."""
+    if isinstance(value, str):
+        return [v for v in (p.strip() for p in value.split("|")) if v]
+    return value
+
+
+class VideoRow(Row):
+    id: Id
+    title: Annotated[str, StringConstraints(max_length=500)]
+    summary: Annotated[str, StringConstraints(max_length=5_000)] = ""
+    asr: Annotated[str, StringConstraints(max_length=50_000)] = ""
+    ocr: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    created_at: datetime | None = None
+    author: Short | None = None
+    duration_s: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    visual: Annotated[list[float], Field(min_length=1, max_length=MAX_VISUAL_DIM)] | None = None
+    visual_synthetic: bool = False
+
+    @field_validator("visual", mode="before")
+    @classmethod
+    def _visual_csv(cls, v):
+        if isinstance(v, str):
+            return [float(x) for x in v.split("|")] if v.strip() else None
+        return v
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, v: datetime | None):
+        if v is not None and v.tzinfo is None:
+            v = v.replace(tzinfo=timezone.utc)
+        return v
+
+    def props(self) -> dict:
+        """Properties stored on the :Video node (None values are not written)."""
+        d = self.model_dump(exclude={"id"}, exclude_none=True)
+        if self.created_at is not None:
+            d["created_at"] = self.created_at.isoformat()
+        return d
+
+
+class ProductRow(Row):
+    id: Id
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    category: Annotated[str, StringConstraints(max_length=200)] = ""
+    video_ids: Annotated[list[Id], Field(max_length=10_000)] = []
+
+    @field_validator("video_ids", mode="before")
+    @classmethod
+    def _lists(cls, v):
+        return _split_list(v)
+
+
+class ClickRow(Row):
+    kind: Literal["query", "tag"]
+    query: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    tag_id: Id | None = None
+    video_id: Id
+    day: date
+    count: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+
+    @model_validator(mode="after")
+    def _source(self):
+        if self.kind == "query" and not self.query:
+            raise ValueError("a query click needs the field 'query'")
+        if self.kind == "tag" and not self.tag_id:
+            raise ValueError("a tag click needs the field 'tag_id'")
+        return self
+
+
+class TagRow(Row):
+    id: Id
+    name: Name
+    kind: Literal["atomic", "phrase"]
+    status: Literal["candidate", "approved", "rejected", "merged"] = "approved"
+    aliases: Annotated[list[Name], Field(max_length=100)] = []
+    category: Id | None = None
+    components: Annotated[list[Id], Field(max_length=20)] = []
+    source: Annotated[str, StringConstraints(max_length=50)] = "import"
+
+    @field_validator("aliases", "components", mode="before")
+    @classmethod
+    def _lists(cls, v):
+        return _split_list(v)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _empty_category(cls, v):
+        return v or None
+
+    @model_validator(mode="after")
+    def _structure(self):
+        if self.kind == "atomic" and self.components:
+            raise ValueError("an atomic tag cannot have components")
+        if self.kind == "phrase" and len(self.components) == 1:
+            raise ValueError("a phrase tag needs at least two components (or none yet)")
+        return self
+
+
+MODELS: dict[str, type[Row]] = {"videos": VideoRow, "products": ProductRow, "clicks": ClickRow, "tags": TagRow}
