@@ -2,7 +2,7 @@
 # tagkg's own Neo4j 5.26 LTS Community server, built from Maven Central jars (neo4j/pom.xml).
 # usage: scripts/neo4j.sh install|start|stop|restart|status|wait|password|console
 # Settings (env): TAGKG_NEO4J_HOME (default .neo4j), TAGKG_BOLT_PORT (7687), TAGKG_HTTP_PORT (7474),
-# TAGKG_NEO4J_HEAP (2g), TAGKG_NEO4J_PAGECACHE (2g), TAGKG_NEO4J_WAIT (180 s).
+# TAGKG_NEO4J_HEAP (2g), TAGKG_NEO4J_PAGECACHE (2g), TAGKG_NEO4J_WAIT (180 s), TAGKG_JAVA (java binary).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,10 +37,10 @@ JVM_FLAGS=(
 )
 
 java_bin() {
-  local j
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then j=$JAVA_HOME/bin/java
-  else j=$(command -v java || true); fi
-  [ -n "$j" ] || die "Java 17 is required but no 'java' is on PATH (install openjdk-17-jre-headless or set JAVA_HOME)"
+  local j=${TAGKG_JAVA:-}
+  if [ -z "$j" ] && [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then j=$JAVA_HOME/bin/java; fi
+  [ -n "$j" ] || j=$(command -v java || true)
+  [ -n "$j" ] && [ -x "$j" ] || die "Java 17 is required but no java was found (${j:-not on PATH}); install openjdk-17-jre-headless or set JAVA_HOME"
   local v
   v=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
   [ "${v:-0}" -ge 17 ] || die "Java 17+ is required, found version '${v:-unknown}' at $j"

@@ -34,7 +34,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict | None = None, dotenv: Path | None = None) -> "Settings":
         """Build settings from `env` (default os.environ) layered over a .env file."""
-        values = dict(dotenv_values(dotenv or ROOT / ".env"))
+        values = dict(dotenv_values(dotenv or os.environ.get("TAGKG_DOTENV") or ROOT / ".env"))
         values.update(os.environ if env is None else env)
         get = values.get
         return cls(
