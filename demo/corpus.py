@@ -1,0 +1,290 @@
+"""Deterministic synthetic short-video corpus with hidden gold tags, streamed to JSONL files.
+
+`generate` writes tags.jsonl, videos.jsonl, products.jsonl, clicks.jsonl, ground_truth.jsonl,
+trending.json and stats.json into one folder. Each video has a hidden topic (1-2 core tags,
+2-6 related tags, maybe distractors); its text mentions them with noise, its visual vector is
+a clearly synthetic mix of the gold tags' fixed random vectors, and its clicks follow Zipf
+popularity with trending bursts. The same seed gives the same bytes.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from tqdm import tqdm
+
+from demo.clicks import BURST_FACTOR, ClickMaker
+from demo.library import Library, build_library, write_tags
+from demo.patterns import DOMAINS
+from demo.products import ProductMaker
+from demo.text import Renderer
+from taxonomy import flatten, load_taxonomy, top_class
+
+START = date(2026, 1, 5)  # a Monday; the corpus spans N_WEEKS weeks from here
+N_WEEKS = 26
+CHUNK = 2000              # videos per numpy batch of visual vectors
+CORE_WEIGHT, RELATED_WEIGHT, VISUAL_NOISE = 1.0, 0.55, 0.25
+TREND_RATE = 0.03         # chance per active trending tag that a video of its week is about it...
+TREND_MIN_VIDEOS = 6      # ...raised so that a burst week has about this many such videos
+FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground_truth.jsonl",
+         "trending.json", "stats.json")
+
+
+def generate(out_dir, n_videos: int, seed: int = 0, visual_dim: int = 32, with_visual: bool = True,
+             progress: bool = True) -> dict:
+    """Write the demo corpus into out_dir and return its stats (plus elapsed_s and videos_per_s)."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    lib = build_library(n_videos, seed, visual_dim)
+    write_tags(lib, out / "tags.jsonl")
+    trending = _pick_trending(lib, seed)
+    trend_rate = min(0.2, max(TREND_RATE, TREND_MIN_VIDEOS * N_WEEKS / max(n_videos, 1)))
+    (out / "trending.json").write_text(_trending_json(lib, trending, trend_rate), encoding="utf-8")
+    stats = _write_videos(out, lib, trending, trend_rate, n_videos, seed, visual_dim, with_visual,
+                          progress)
+    stats.update(_library_stats(lib))
+    stats["files"]["tags.jsonl"] = stats["n_tags"]
+    stats["files"] = dict(sorted(stats["files"].items()))
+    stats.update({"seed": seed, "visual_dim": visual_dim, "with_visual": with_visual,
+                  "n_trending": len(trending), "span_start": START.isoformat(), "n_weeks": N_WEEKS})
+    stats = dict(sorted(stats.items()))
+    (out / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n",
+                                    encoding="utf-8")
+    elapsed = time.perf_counter() - started
+    return {**stats, "elapsed_s": round(elapsed, 3), "videos_per_s": round(n_videos / elapsed, 1)}
+
+
+def iter_jsonl(path) -> Iterator[dict]:
+    """Records of a JSONL file, one per line."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def week_starts() -> list[str]:
+    """ISO date of the Monday that starts each week of the corpus span."""
+    return [(START + timedelta(weeks=w)).isoformat() for w in range(N_WEEKS)]
+
+
+# --- videos -----------------------------------------------------------------------------------------
+def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_rate: float,
+                  n_videos: int, seed: int, visual_dim: int, with_visual: bool, progress: bool) -> dict:
+    rng = random.Random(f"{seed}:videos")
+    rand = rng.random
+    noise = np.random.default_rng([seed, 11])
+    nodes = {n["id"]: n for n in flatten(load_taxonomy())}
+    renderer = Renderer(lib, {leaf: nodes[leaf]["zh"] for leaf in lib.by_leaf})
+    n_days = N_WEEKS * 7
+    days = [(START + timedelta(days=d)).isoformat() for d in range(n_days)]
+    by_week = [[t for t, weeks in trending.items() if w in weeks] for w in range(N_WEEKS)]
+    clicker = ClickMaker(lib, days, trending)
+    domains = sorted(DOMAINS)
+    authors_per_domain = max(2, n_videos // (25 * len(domains)))
+    base = np.vstack([lib.vectors, np.zeros((1, visual_dim))])  # last row pads short tag lists
+    width = max(7, len(str(n_videos)))
+    tally = Counter()
+
+    files = {name: open(out / name, "w", encoding="utf-8", buffering=1 << 20)
+             for name in ("videos.jsonl", "clicks.jsonl", "ground_truth.jsonl", "products.jsonl")}
+    products = ProductMaker(lib, _category_paths(nodes), files["products.jsonl"], max(6, width - 1))
+    bar = tqdm(total=n_videos, disable=not progress, unit="video", desc="demo corpus")
+    try:
+        for lo in range(0, n_videos, CHUNK):
+            rows, gold_vecs = [], []
+            for vidx in range(lo, min(lo + CHUNK, n_videos)):
+                vid = f"v{vidx + 1:0{width}d}"
+                day = int(rand() * n_days)
+                core, related, distractors, domain = _topic(lib, rand, by_week[day // 7], trend_rate)
+                title, summary, asr, ocr = renderer.render(rand, domain, core, related, distractors)
+                _tally_verbatim(tally, lib, core, related, distractors, title + summary + asr + ocr)
+                lo_s, hi_s = DOMAINS[domain].durations
+                created = datetime.combine(START, datetime.min.time(), timezone.utc) + timedelta(
+                    days=day, seconds=int(rand() * 86400))
+                rows.append({
+                    "id": vid, "title": title, "summary": summary, "asr": asr, "ocr": ocr,
+                    "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "author": f"u{domains.index(domain) + len(domains) * int(rand() ** 2 * authors_per_domain)}",
+                    "duration_s": lo_s + int(rand() * (hi_s - lo_s)),
+                })
+                gold_vecs.append((core, related))
+                files["ground_truth.jsonl"].write(json.dumps({
+                    "video_id": vid, "core": [lib.tag_id(t) for t in core],
+                    "related": [lib.tag_id(t) for t in related],
+                    "distractors": [lib.tag_id(t) for t in distractors]}) + "\n")
+                n_products = products.attach(rand, vidx, vid, domain, core + related)
+                clicks = clicker.lines(rand, vid, day, core, related, distractors)
+                files["clicks.jsonl"].writelines(clicks)
+                tally["videos_with_products"] += n_products > 0
+                tally["click_rows"] += len(clicks)
+                tally["core"] += len(core)
+                tally["related"] += len(related)
+                tally["distractors"] += len(distractors)
+                tally["domain:" + domain] += 1
+            if with_visual:
+                for row, vec in zip(rows, _visuals(base, gold_vecs, noise)):
+                    row["visual"] = vec
+                    row["visual_synthetic"] = True
+            files["videos.jsonl"].writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            bar.update(len(rows))
+        products.flush()
+    finally:
+        bar.close()
+        for f in files.values():
+            f.close()
+    return _video_stats(tally, n_videos, products.count)
+
+
+def _topic(lib: Library, rand, hot: list[int], trend_rate: float
+           ) -> tuple[list[int], list[int], list[int], str]:
+    """Hidden truth of one video: (core, related, distractors, domain)."""
+    if hot and rand() < trend_rate * len(hot):
+        first = hot[int(rand() * len(hot))]
+    else:
+        first = lib.popular_core(rand())
+    domain = lib.domain[first]
+    dom = DOMAINS[domain]
+    if rand() < 0.12:  # an atomic core tag such as 露营 or 柯基
+        first = _skewed(lib.by_leaf[dom.core_atomic[int(rand() * len(dom.core_atomic))]], rand)
+    core = [first]
+    if rand() < 0.3:
+        other = _skewed(lib.phrases_by_domain[domain], rand)
+        if other != first:
+            core.append(other)
+    taken = set(core)
+    related = []
+    for c in core:  # details the core implies: often its components
+        for comp in lib.comps[c]:
+            if comp not in taken and rand() < 0.45:
+                related.append(comp)
+                taken.add(comp)
+    want = 2 + int(rand() * 5)
+    for _ in range(want * 3):
+        if len(related) >= want:
+            break
+        if rand() < 0.15:
+            tag = _skewed(lib.phrases_by_domain[domain], rand)
+        else:
+            tag = _skewed(lib.by_leaf[dom.related[int(rand() * len(dom.related))]], rand)
+        if tag not in taken:
+            related.append(tag)
+            taken.add(tag)
+    return core, related, _distractors(lib, rand, core, related, taken), domain
+
+
+def _distractors(lib: Library, rand, core: list[int], related: list[int], taken: set[int]) -> list[int]:
+    """0-2 atomic tags named in the text but not true: siblings (same leaf) of gold atoms."""
+    u = rand()
+    n = 0 if u < 0.45 else 1 if u < 0.85 else 2
+    atoms = [a for t in core + related for a in (lib.comps[t] or (t,))]
+    taken = taken | set(atoms)
+    out = []
+    for _ in range(n * 3):
+        if len(out) == n:
+            break
+        siblings = lib.by_leaf[lib.leaf[atoms[int(rand() * len(atoms))]]]
+        tag = _skewed(siblings, rand)
+        if tag not in taken:
+            out.append(tag)
+            taken.add(tag)
+    return out
+
+
+def _skewed(tags: list[int], rand) -> int:
+    """A tag from a best-first list, strongly favouring the front (Zipf-like)."""
+    return tags[int(len(tags) * rand() ** 3)]
+
+
+def _visuals(base: np.ndarray, gold: list[tuple[list[int], list[int]]], noise) -> list[list[float]]:
+    """Normalised (weighted sum of the gold tags' base vectors + Gaussian noise), 4 decimals."""
+    width = max(len(c) + len(r) for c, r in gold)
+    pad = len(base) - 1
+    idx = np.full((len(gold), width), pad)
+    weight = np.zeros((len(gold), width))
+    for row, (core, related) in enumerate(gold):
+        tags = core + related
+        idx[row, :len(tags)] = tags
+        weight[row, :len(core)] = CORE_WEIGHT
+        weight[row, len(core):len(tags)] = RELATED_WEIGHT
+    vec = np.einsum("vt,vtd->vd", weight, base[idx])
+    vec += noise.normal(0.0, VISUAL_NOISE, vec.shape)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
+    return np.round(vec, 4).tolist()
+
+
+# --- trending ---------------------------------------------------------------------------------------
+def _pick_trending(lib: Library, seed: int) -> dict[int, set[int]]:
+    """A few mid-popularity phrase tags, each bursting for 1-3 consecutive weeks."""
+    rng = random.Random(f"{seed}:trending")
+    n = max(4, min(40, len(lib.cores) // 250))
+    lo, hi = len(lib.cores) * 3 // 10, len(lib.cores) * 9 // 10
+    tags = rng.sample(lib.cores[lo:hi], n)
+    out = {}
+    for tag in tags:
+        start = rng.randint(2, N_WEEKS - 4)
+        out[tag] = set(range(start, start + rng.randint(1, 3)))
+    return out
+
+
+def _trending_json(lib: Library, trending: dict[int, set[int]], trend_rate: float) -> str:
+    starts = week_starts()
+    tags = [{"tag_id": lib.tag_id(t), "name": lib.names[t], "weeks": sorted(w),
+             "week_starts": [starts[x] for x in sorted(w)], "burst_factor": BURST_FACTOR}
+            for t, w in sorted(trending.items())]
+    return json.dumps({"span_start": START.isoformat(), "n_weeks": N_WEEKS, "week_starts": starts,
+                       "trend_rate": round(trend_rate, 4), "tags": tags}, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- stats ------------------------------------------------------------------------------------------
+def _tally_verbatim(tally: Counter, lib: Library, core, related, distractors, text: str) -> None:
+    """Count (video, tag) pairs whose tag name appears verbatim in the video's text."""
+    for role, tags in (("core", core), ("related", related), ("distractor", distractors)):
+        tally[role + "_pairs"] += len(tags)
+        tally[role + "_verbatim"] += sum(lib.names[t] in text for t in tags)
+
+
+def _video_stats(tally: Counter, n_videos: int, n_products: int) -> dict:
+    pairs = tally["core_pairs"] + tally["related_pairs"]
+    share = lambda hits, total: round(hits / total, 4) if total else 0.0  # noqa: E731
+    return {
+        "n_videos": n_videos, "n_products": n_products, "n_click_rows": tally["click_rows"],
+        "n_ground_truth": n_videos,
+        "files": {"videos.jsonl": n_videos, "products.jsonl": n_products,
+                  "clicks.jsonl": tally["click_rows"], "ground_truth.jsonl": n_videos},
+        "videos_with_products_share": share(tally["videos_with_products"], n_videos),
+        "avg_core": share(tally["core"], n_videos), "avg_related": share(tally["related"], n_videos),
+        "avg_distractors": share(tally["distractors"], n_videos),
+        "click_rows_per_video": share(tally["click_rows"], n_videos),
+        "gold_verbatim_share": share(tally["core_verbatim"] + tally["related_verbatim"], pairs),
+        "gold_verbatim_share_core": share(tally["core_verbatim"], tally["core_pairs"]),
+        "gold_verbatim_share_related": share(tally["related_verbatim"], tally["related_pairs"]),
+        "distractor_verbatim_share": share(tally["distractor_verbatim"], tally["distractor_pairs"]),
+        "videos_by_domain": {k[7:]: v for k, v in sorted(tally.items()) if k.startswith("domain:")},
+    }
+
+
+def _library_stats(lib: Library) -> dict:
+    atomic = Counter(top_class(leaf) for leaf in lib.leaf if leaf)
+    # a phrase's class is its head's: the last component (连衣裙 in 白色连衣裙)
+    phrase = Counter(top_class(lib.leaf[c[-1]]) for c in lib.comps if c)
+    n_atomic = sum(atomic.values())
+    return {"n_tags": len(lib.names), "n_atomic": n_atomic, "n_phrase": len(lib.names) - n_atomic,
+            "n_tags_with_aliases": sum(1 for a in lib.aliases if a),
+            "atomic_by_top_class": dict(sorted(atomic.items())),
+            "phrase_by_top_class": dict(sorted(phrase.items())),
+            "phrase_by_domain": dict(sorted(Counter(d for d in lib.domain if d).items()))}
+
+
+def _category_paths(nodes: dict) -> dict[str, str]:
+    """Leaf id -> shop category path of zh names below the top class (服饰>裙装)."""
+    def path(cid: str) -> list[str]:
+        node = nodes[cid]
+        return [] if node["parent"] is None else path(node["parent"]) + [node["zh"]]
+    return {cid: ">".join(path(cid)) for cid in nodes}

@@ -1,0 +1,164 @@
+"""Demo corpus: determinism, referential integrity, realism knobs, visual signal, trending bursts."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from demo.corpus import FILES, generate, iter_jsonl
+from demo.library import build_library
+from demo.lexicons import build_pools
+from taxonomy import leaves, load_taxonomy, top_class
+from taxonomy.tree import TOP_CLASSES
+
+N = 2000
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo_a")
+    generate(out, N, seed=0, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(corpus) -> dict:
+    return {name: list(iter_jsonl(corpus / f"{name}.jsonl"))
+            for name in ("tags", "videos", "products", "clicks", "ground_truth")}
+
+
+def test_pools_cover_every_leaf_and_build_fast():
+    pools = build_pools()
+    assert set(pools) == set(leaves(load_taxonomy()))
+    assert all(len(words) >= 10 for words in pools.values())
+    names = [w for words in pools.values() for w in words]
+    assert len(names) == len(set(names)) > 5000
+
+
+def test_same_seed_same_bytes_other_seed_differs(corpus, tmp_path):
+    again = tmp_path / "again"
+    generate(again, N, seed=0, progress=False)
+    for name in FILES:
+        assert (corpus / name).read_bytes() == (again / name).read_bytes(), name
+    other = tmp_path / "other"
+    generate(other, N, seed=1, progress=False)
+    assert (corpus / "videos.jsonl").read_bytes() != (other / "videos.jsonl").read_bytes()
+    assert (corpus / "ground_truth.jsonl").read_bytes() != (other / "ground_truth.jsonl").read_bytes()
+
+
+def test_tag_library(data):
+    tags = {t["id"]: t for t in data["tags"]}
+    assert len(tags) == len(data["tags"])
+    assert len({t["name"] for t in tags.values()}) == len(tags)
+    atomic = [t for t in tags.values() if t["kind"] == "atomic"]
+    phrases = [t for t in tags.values() if t["kind"] == "phrase"]
+    assert len(atomic) >= 3000 and len(phrases) >= 2000
+    assert {top_class(t["category"]) for t in atomic} == set(TOP_CLASSES)
+    assert {t["category"] for t in atomic} <= set(leaves(load_taxonomy()))
+    for t in phrases:
+        assert t["category"] is None and len(t["components"]) >= 1
+        assert all(tags[c]["kind"] == "atomic" for c in t["components"])
+        assert all(tags[c]["name"] in t["name"] for c in t["components"])
+    for t in atomic:
+        assert t["components"] == []
+    assert all(t["status"] == "approved" and t["source"] == "demo" for t in tags.values())
+    with_alias = [t for t in tags.values() if t["aliases"]]
+    assert len(with_alias) > len(tags) // 10
+    assert not {a for t in with_alias for a in t["aliases"]} & {t["name"] for t in tags.values()}
+
+
+def test_every_referenced_id_exists(data, corpus):
+    tags = {t["id"] for t in data["tags"]}
+    videos = {v["id"] for v in data["videos"]}
+    assert len(videos) == N
+    truth = data["ground_truth"]
+    assert [g["video_id"] for g in truth] == [v["id"] for v in data["videos"]]
+    for g in truth:
+        assert 1 <= len(g["core"]) <= 2 and 2 <= len(g["related"]) <= 8
+        assert {*g["core"], *g["related"], *g["distractors"]} <= tags
+        assert not set(g["distractors"]) & {*g["core"], *g["related"]}
+    for p in data["products"]:
+        assert p["video_ids"] and set(p["video_ids"]) <= videos
+        assert p["title"] and p["category"].count(">") >= 1
+    for c in data["clicks"]:
+        assert c["video_id"] in videos and c["count"] >= 1
+        assert c["kind"] in ("query", "tag")
+        assert c["tag_id"] in tags if c["kind"] == "tag" else c["query"]
+    trending = json.loads((corpus / "trending.json").read_text(encoding="utf-8"))
+    assert {t["tag_id"] for t in trending["tags"]} <= tags
+
+
+def test_video_records(data):
+    for v in data["videos"][:200]:
+        assert set(v) == {"id", "title", "summary", "asr", "ocr", "created_at", "author", "duration_s",
+                          "visual", "visual_synthetic"}
+        assert v["created_at"].endswith("Z") and v["created_at"][10] == "T"
+        assert v["author"].startswith("u") and v["duration_s"] > 0
+        assert len(v["visual"]) == 32 and v["visual_synthetic"] is True
+        assert abs(np.linalg.norm(v["visual"]) - 1) < 1e-3
+    products = sum(1 for p in data["products"] for _ in p["video_ids"])
+    assert 0.4 * N <= products <= 1.5 * N
+
+
+def test_stats_and_verbatim_share(corpus, data):
+    stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
+    assert stats["files"] == {"tags.jsonl": len(data["tags"]), "videos.jsonl": N,
+                              "products.jsonl": len(data["products"]),
+                              "clicks.jsonl": len(data["clicks"]), "ground_truth.jsonl": N}
+    assert set(stats["atomic_by_top_class"]) == set(TOP_CLASSES)
+    assert 0.3 < stats["gold_verbatim_share"] < 0.8
+    assert 0.3 < stats["gold_verbatim_share_core"] < 0.8
+    assert 0.3 < stats["gold_verbatim_share_related"] < 0.8
+    assert 5 <= stats["click_rows_per_video"] <= 15
+    # recompute the share from the files themselves
+    names = {t["id"]: t["name"] for t in data["tags"]}
+    hits = total = 0
+    for v, g in zip(data["videos"], data["ground_truth"]):
+        text = v["title"] + v["summary"] + v["asr"] + v["ocr"]
+        for t in g["core"] + g["related"]:
+            total += 1
+            hits += names[t] in text
+        assert all(names[d] in text for d in g["distractors"])
+    assert hits / total == pytest.approx(stats["gold_verbatim_share"], abs=1e-3)
+
+
+def test_visual_vectors_follow_the_truth(data):
+    lib = build_library(N, 0, 32)
+    ids = {lib.tag_id(i): i for i in range(len(lib.names))}
+    rng = np.random.default_rng(0)
+    true_cos, random_cos = [], []
+    for v, g in zip(data["videos"][:500], data["ground_truth"]):
+        vec = np.asarray(v["visual"])
+        true = [ids[t] for t in g["core"] + g["related"]]
+        true_cos.append(np.mean(lib.vectors[true] @ vec))
+        random_cos.append(np.mean(lib.vectors[rng.integers(0, len(lib.names), len(true))] @ vec))
+    assert np.mean(true_cos) > np.mean(random_cos) + 0.15
+    assert np.mean(np.array(true_cos) > np.array(random_cos)) > 0.9
+
+
+def test_trending_bursts_show_in_click_series(corpus, data):
+    trending = json.loads((corpus / "trending.json").read_text(encoding="utf-8"))
+    start = date.fromisoformat(trending["span_start"])
+    weeks = trending["n_weeks"]
+    videos_of = defaultdict(set)
+    for g in data["ground_truth"]:
+        for t in g["core"] + g["related"]:
+            videos_of[t].add(g["video_id"])
+    hot = {t["tag_id"]: set(t["weeks"]) for t in trending["tags"]}
+    series = {t: [0] * weeks for t in hot}
+    for c in data["clicks"]:
+        week = (date.fromisoformat(c["day"]) - start).days // 7
+        for t in hot:
+            if c["video_id"] in videos_of[t] or c.get("tag_id") == t:
+                series[t][week] += c["count"]
+    shown = 0
+    for t, burst in hot.items():
+        # clicks fade over a week or two after a video is posted, so skip the tail weeks
+        quiet = [series[t][w] for w in range(weeks) if all(abs(w - b) > 2 for b in burst)]
+        in_burst = sum(series[t][w] for w in burst) / len(burst)
+        shown += in_burst > 3 * (sum(quiet) / len(quiet)) + 5
+    assert len(hot) >= 4 and shown >= 0.75 * len(hot)
