@@ -8,6 +8,7 @@ SCHEMA = [
     "CREATE CONSTRAINT product_id IF NOT EXISTS FOR (p:Product) REQUIRE p.id IS UNIQUE",
     "CREATE CONSTRAINT query_text IF NOT EXISTS FOR (q:Query) REQUIRE q.text IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE",
+    "CREATE CONSTRAINT mining_run_id IF NOT EXISTS FOR (m:MiningRun) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX tag_name IF NOT EXISTS FOR (t:Tag) ON (t.name)",
     "CREATE INDEX tag_status IF NOT EXISTS FOR (t:Tag) ON (t.status)",
     "CREATE INDEX video_created IF NOT EXISTS FOR (v:Video) ON (v.created_at)",
@@ -289,4 +290,54 @@ TAG_HISTORY = """
 MATCH (c:Change)-[:CHANGED]->(:Tag {id: $id})
 RETURN c {.id, .who, .action, .reason, .before, .after, .undone, at: toString(c.at)} AS change
 ORDER BY c.at DESC, c.id
+"""
+
+# --- mining (mining/store.py) -----------------------------------------------------------------------
+# Keyset pagination by id keeps each read small and the stream restartable.
+VIDEO_TEXT_PAGE = """
+MATCH (v:Video) WHERE v.id > $after
+WITH v ORDER BY v.id LIMIT $limit
+RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr,
+       v.created_at AS created_at
+"""
+
+QUERY_DAYS_PAGE = """
+MATCH (q:Query) WHERE q.text > $after
+WITH q ORDER BY q.text LIMIT $limit
+OPTIONAL MATCH (q)-[c:CLICKED]->()
+WITH q, apoc.coll.toSet(apoc.coll.flatten(collect(coalesce(c.days, [])))) AS days
+RETURN q.text AS text, days
+"""
+
+LIBRARY_TAGS = """
+MATCH (t:Tag)
+OPTIONAL MATCH (t)-[:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH (t)-[co:COMPOSED_OF]->(a:Tag)
+WITH t, c, co, a ORDER BY co.position
+RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, t.aliases AS aliases,
+       c.id AS category, [x IN collect(a.id) WHERE x IS NOT NULL] AS components
+"""
+
+MERGE_CANDIDATES = """
+UNWIND $rows AS r
+MERGE (t:Tag {id: r.id})
+ON CREATE SET t.created_at = datetime(), t.status = 'candidate', t.source = 'mining', t.aliases = [],
+              t.alias_text = '', t.first_run = $run_id
+WITH t, r WHERE t.status = 'candidate'
+SET t.name = r.name, t.kind = r.kind, t.score = r.score, t.pipelines = r.pipelines,
+    t.scores = r.scores_json, t.evidence = r.evidence_json, t.hot = r.hot, t.last_run = $run_id,
+    t.updated_at = datetime()
+FOREACH (_ IN CASE WHEN r.kind = 'atomic' THEN [1] ELSE [] END | SET t:Atomic REMOVE t:Phrase)
+FOREACH (_ IN CASE WHEN r.kind = 'phrase' THEN [1] ELSE [] END | SET t:Phrase REMOVE t:Atomic)
+WITH t, r
+CALL (t, r) {
+  UNWIND range(0, size(r.components) - 1) AS i
+  MATCH (a:Tag {id: r.components[i]})
+  MERGE (t)-[co:COMPOSED_OF {position: i}]->(a)
+}
+"""
+
+RECORD_MINING_RUN = """
+CREATE (m:MiningRun {id: $id, at: datetime(), pipelines: $pipelines, docs: $docs, proposed: $proposed,
+                     stored: $stored, seconds: $seconds})
 """

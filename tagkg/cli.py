@@ -134,6 +134,23 @@ def serve_cmd(ctx, host, port, threads) -> None:
     serve(app, host=s.api_host, port=s.api_port, threads=threads)
 
 
+@main.command("mine")
+@click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(["autophrase", "pattern"]),
+              help="Run only these pipelines (default: both, merged).")
+@click.option("--top-k", type=click.IntRange(1), default=None, help="Keep only the best K candidates.")
+@click.option("--queries/--no-queries", default=True, help="Mine search queries as well as video text.")
+@click.option("--progress/--no-progress", default=True)
+@click.pass_context
+def mine_cmd(ctx, pipelines, top_k, queries, progress) -> None:
+    """Mine new tag candidates from the stored corpus; stores only what is new, for review."""
+    from mining.store import run_mining
+    from taxonomy.tree import load_taxonomy
+
+    result = run_mining(_graph(ctx), load_taxonomy(), pipelines=pipelines or ("autophrase", "pattern"),
+                        top_k=top_k, with_queries=queries, progress=progress)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
 # --- curator workflow ------------------------------------------------------------------------------
 
 def _curate(ctx, fn, *args, **kwargs) -> None:
