@@ -27,6 +27,8 @@ from demo.text import Renderer
 from taxonomy import flatten, load_taxonomy, top_class
 
 START = date(2026, 1, 5)  # a Monday; the corpus spans N_WEEKS weeks from here
+START_TIME = datetime.combine(START, datetime.min.time(), timezone.utc)
+DOMAIN_ORDER = sorted(DOMAINS)
 N_WEEKS = 26
 CHUNK = 2000              # videos per numpy batch of visual vectors
 CORE_WEIGHT, RELATED_WEIGHT, VISUAL_NOISE = 1.0, 0.55, 0.25
@@ -77,6 +79,7 @@ def week_starts() -> list[str]:
 # --- videos -----------------------------------------------------------------------------------------
 def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_rate: float,
                   n_videos: int, seed: int, visual_dim: int, with_visual: bool, progress: bool) -> dict:
+    """Stream videos, ground truth, products and clicks to their files; returns the video stats."""
     rng = random.Random(f"{seed}:videos")
     rand = rng.random
     noise = np.random.default_rng([seed, 11])
@@ -86,8 +89,7 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
     days = [(START + timedelta(days=d)).isoformat() for d in range(n_days)]
     by_week = [[t for t, weeks in trending.items() if w in weeks] for w in range(N_WEEKS)]
     clicker = ClickMaker(lib, days, trending)
-    domains = sorted(DOMAINS)
-    authors_per_domain = max(2, n_videos // (25 * len(domains)))
+    authors_per_domain = max(2, n_videos // (25 * len(DOMAIN_ORDER)))
     base = np.vstack([lib.vectors, np.zeros((1, visual_dim))])  # last row pads short tag lists
     width = max(7, len(str(n_videos)))
     tally = Counter()
@@ -103,31 +105,15 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 vid = f"v{vidx + 1:0{width}d}"
                 day = int(rand() * n_days)
                 core, related, distractors, domain = _topic(lib, rand, by_week[day // 7], trend_rate)
-                title, summary, asr, ocr = renderer.render(rand, domain, core, related, distractors)
-                _tally_verbatim(tally, lib, core, related, distractors, title + summary + asr + ocr)
-                lo_s, hi_s = DOMAINS[domain].durations
-                created = datetime.combine(START, datetime.min.time(), timezone.utc) + timedelta(
-                    days=day, seconds=int(rand() * 86400))
-                rows.append({
-                    "id": vid, "title": title, "summary": summary, "asr": asr, "ocr": ocr,
-                    "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    "author": f"u{domains.index(domain) + len(domains) * int(rand() ** 2 * authors_per_domain)}",
-                    "duration_s": lo_s + int(rand() * (hi_s - lo_s)),
-                })
+                texts = renderer.render(rand, domain, core, related, distractors)
+                rows.append(_video_row(vid, day, domain, texts, rand, authors_per_domain))
                 gold_vecs.append((core, related))
-                files["ground_truth.jsonl"].write(json.dumps({
-                    "video_id": vid, "core": [lib.tag_id(t) for t in core],
-                    "related": [lib.tag_id(t) for t in related],
-                    "distractors": [lib.tag_id(t) for t in distractors]}) + "\n")
+                files["ground_truth.jsonl"].write(_truth_line(lib, vid, core, related, distractors))
                 n_products = products.attach(rand, vidx, vid, domain, core + related)
                 clicks = clicker.lines(rand, vid, day, core, related, distractors)
                 files["clicks.jsonl"].writelines(clicks)
-                tally["videos_with_products"] += n_products > 0
-                tally["click_rows"] += len(clicks)
-                tally["core"] += len(core)
-                tally["related"] += len(related)
-                tally["distractors"] += len(distractors)
-                tally["domain:" + domain] += 1
+                _tally(tally, lib, "".join(texts), domain, core, related, distractors, n_products,
+                       len(clicks))
             if with_visual:
                 for row, vec in zip(rows, _visuals(base, gold_vecs, noise)):
                     row["visual"] = vec
@@ -140,6 +126,28 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
         for f in files.values():
             f.close()
     return _video_stats(tally, n_videos, products.count)
+
+
+def _video_row(vid: str, day: int, domain: str, texts: tuple[str, str, str, str], rand,
+               authors_per_domain: int) -> dict:
+    """The public record of a video, without its visual vector."""
+    title, summary, asr, ocr = texts
+    created = START_TIME + timedelta(days=day, seconds=int(rand() * 86400))
+    # authors stick to one domain, and a few authors post most of its videos
+    author = DOMAIN_ORDER.index(domain) + len(DOMAIN_ORDER) * int(rand() ** 2 * authors_per_domain)
+    low, high = DOMAINS[domain].durations
+    return {"id": vid, "title": title, "summary": summary, "asr": asr, "ocr": ocr,
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%SZ"), "author": f"u{author}",
+            "duration_s": low + int(rand() * (high - low))}
+
+
+def _truth_line(lib: Library, vid: str, core: list[int], related: list[int],
+                distractors: list[int]) -> str:
+    """One ground_truth.jsonl line."""
+    ids = lib.tag_id
+    return json.dumps({"video_id": vid, "core": [ids(t) for t in core],
+                       "related": [ids(t) for t in related],
+                       "distractors": [ids(t) for t in distractors]}) + "\n"
 
 
 def _topic(lib: Library, rand, hot: list[int], trend_rate: float
@@ -234,33 +242,45 @@ def _pick_trending(lib: Library, seed: int) -> dict[int, set[int]]:
 
 
 def _trending_json(lib: Library, trending: dict[int, set[int]], trend_rate: float) -> str:
+    """trending.json: the ground truth for trend detection."""
     starts = week_starts()
     tags = [{"tag_id": lib.tag_id(t), "name": lib.names[t], "weeks": sorted(w),
              "week_starts": [starts[x] for x in sorted(w)], "burst_factor": BURST_FACTOR}
             for t, w in sorted(trending.items())]
     return json.dumps({"span_start": START.isoformat(), "n_weeks": N_WEEKS, "week_starts": starts,
-                       "trend_rate": round(trend_rate, 4), "tags": tags}, ensure_ascii=False, indent=1) + "\n"
+                       "trend_rate": round(trend_rate, 4), "tags": tags},
+                      ensure_ascii=False, indent=1) + "\n"
 
 
 # --- stats ------------------------------------------------------------------------------------------
-def _tally_verbatim(tally: Counter, lib: Library, core, related, distractors, text: str) -> None:
-    """Count (video, tag) pairs whose tag name appears verbatim in the video's text."""
+def _tally(tally: Counter, lib: Library, text: str, domain: str, core: list[int], related: list[int],
+           distractors: list[int], n_products: int, n_clicks: int) -> None:
+    """Add one video to the running counts, including which tag names its text has verbatim."""
     for role, tags in (("core", core), ("related", related), ("distractor", distractors)):
         tally[role + "_pairs"] += len(tags)
         tally[role + "_verbatim"] += sum(lib.names[t] in text for t in tags)
+    tally["videos_with_products"] += n_products > 0
+    tally["click_rows"] += n_clicks
+    tally["domain:" + domain] += 1
+
+
+def _share(hits: int, total: int) -> float:
+    return round(hits / total, 4) if total else 0.0
 
 
 def _video_stats(tally: Counter, n_videos: int, n_products: int) -> dict:
+    """Counts and shares over the written videos, for stats.json."""
     pairs = tally["core_pairs"] + tally["related_pairs"]
-    share = lambda hits, total: round(hits / total, 4) if total else 0.0  # noqa: E731
+    share = _share
     return {
         "n_videos": n_videos, "n_products": n_products, "n_click_rows": tally["click_rows"],
         "n_ground_truth": n_videos,
         "files": {"videos.jsonl": n_videos, "products.jsonl": n_products,
                   "clicks.jsonl": tally["click_rows"], "ground_truth.jsonl": n_videos},
         "videos_with_products_share": share(tally["videos_with_products"], n_videos),
-        "avg_core": share(tally["core"], n_videos), "avg_related": share(tally["related"], n_videos),
-        "avg_distractors": share(tally["distractors"], n_videos),
+        "avg_core": share(tally["core_pairs"], n_videos),
+        "avg_related": share(tally["related_pairs"], n_videos),
+        "avg_distractors": share(tally["distractor_pairs"], n_videos),
         "click_rows_per_video": share(tally["click_rows"], n_videos),
         "gold_verbatim_share": share(tally["core_verbatim"] + tally["related_verbatim"], pairs),
         "gold_verbatim_share_core": share(tally["core_verbatim"], tally["core_pairs"]),
@@ -271,6 +291,7 @@ def _video_stats(tally: Counter, n_videos: int, n_products: int) -> dict:
 
 
 def _library_stats(lib: Library) -> dict:
+    """Tag counts per kind, top class and domain, for stats.json."""
     atomic = Counter(top_class(leaf) for leaf in lib.leaf if leaf)
     # a phrase's class is its head's: the last component (连衣裙 in 白色连衣裙)
     phrase = Counter(top_class(lib.leaf[c[-1]]) for c in lib.comps if c)

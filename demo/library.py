@@ -11,7 +11,7 @@ import numpy as np
 import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
-from demo.patterns import DOMAINS, GROUPS, PATTERNS, SUBSETS, Pattern
+from demo.patterns import GROUPS, PATTERNS, SUBSETS
 
 
 @dataclass
@@ -228,13 +228,3 @@ def write_tags(lib: Library, path) -> None:
                 "category": None if phrase else lib.leaf[i],
                 "components": [lib.tag_id(c) for c in lib.comps[i]], "source": "demo",
             }, ensure_ascii=False) + "\n")
-
-
-def domain_of(lib: Library, i: int) -> str:
-    """The domain a tag belongs to: its pattern's for phrases, the first listing its leaf for atomics."""
-    if lib.is_phrase(i):
-        return lib.domain[i]
-    return next((d for d, dom in DOMAINS.items() if lib.leaf[i] in dom.core_atomic), "fashion")
-
-
-__all__ = ["Library", "build_library", "library_size", "write_tags", "domain_of", "Pattern"]

@@ -113,8 +113,6 @@ class TagRow(Row):
     def _structure(self):
         if self.kind == "atomic" and self.components:
             raise ValueError("an atomic tag cannot have components")
-        if self.kind == "phrase" and len(self.components) == 1:
-            raise ValueError("a phrase tag needs at least two components (or none yet)")
         return self
 
 

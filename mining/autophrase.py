@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 from jieba.posseg import dt as _posseg
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from mining.corpus import Corpus
@@ -31,7 +32,7 @@ _POS_OF_TAG = {"n": "n", "v": "v", "a": "a", "d": "d", "r": "r", "p": "p", "c": 
 
 
 def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_tokens: list[tuple[dict, list[str]]],
-                    *, min_count: int = 3, min_score: float = 0.2, seed: int = 0,
+                    *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
                     progress: bool = True) -> list[dict]:
     """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model."""
     rows = np.flatnonzero(table.count >= min_count)
@@ -44,7 +45,8 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
     bar = tqdm(total=2 * FOLDS, desc="autophrase", disable=not progress)
     quality = cross_fit(quality_features(table, rows, tokens), y, folds, _forest(seed), seed, bar)
     tag_x = np.column_stack([quality, tag_features(tokens, keys, lib, phrase_tokens)])
-    score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=200, random_state=seed), seed, bar)
+    with threadpool_limits(1):  # OpenMP threads contending on a shared 2-core machine run 20x slower
+        score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=200, random_state=seed), seed, bar)
     bar.close()
     out = []
     for j in np.argsort(-score, kind="stable"):
@@ -66,7 +68,7 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
 
 
 def cross_fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray, model, seed: int, bar=None,
-              max_negatives: int = 200_000) -> np.ndarray:
+              negatives_per_positive: int = 3) -> np.ndarray:
     """Out-of-fold P(positive) for every row; negatives are subsampled and reweighted to keep the
     probabilities on the scale of the full (noisy) label distribution."""
     rng = np.random.default_rng(seed)
@@ -77,7 +79,7 @@ def cross_fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray, model, seed: int,
         neg = np.flatnonzero(train & ~y)
         if not len(pos) or not len(neg):
             continue
-        take = rng.choice(neg, size=min(len(neg), max_negatives), replace=False)
+        take = rng.choice(neg, size=min(len(neg), negatives_per_positive * len(pos)), replace=False)
         idx = np.concatenate([pos, take])
         weight = np.where(y[idx], 1.0, len(neg) / len(take))
         model.fit(x[idx], y[idx], sample_weight=weight)
@@ -138,5 +140,7 @@ def _pos_onehot(words: list[str]) -> np.ndarray:
 
 
 def _forest(seed: int) -> RandomForestClassifier:
-    return RandomForestClassifier(n_estimators=150, min_samples_leaf=3, max_features="sqrt", n_jobs=2,
-                                  random_state=seed)
+    # Small bootstrap samples per tree, as AutoPhrase's ensemble of trees on small label samples: robust
+    # to the noisy negatives and cheap.
+    return RandomForestClassifier(n_estimators=60, max_samples=0.2, min_samples_leaf=5, max_features="sqrt",
+                                  n_jobs=2, random_state=seed)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from itertools import product
 
+import numpy as np
+
 from mining.corpus import Corpus
 from mining.library import Library
 from mining.ngrams import NgramTable, describe
@@ -69,57 +71,83 @@ def show(pattern: Pattern) -> str:
 
 def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: dict[Pattern, int],
                    parents: dict[str, str], *, min_count: int = 2, prior_weight: float = 5.0) -> list[dict]:
-    """Proposals: frequent n-grams that fit a pattern and are not known tags, scored by the pattern.
+    """Proposals: frequent n-grams that fit a pattern and are not known tags, scored P(tag).
 
-    A pattern's precision is the share of the distinct n-grams it matches that are trusted tags,
-    shrunk toward the share over all patterns; a match takes its most precise pattern. Hot
-    (bursting) matches are flagged in the evidence: this pipeline is the one meant to catch trends.
+    Two estimates, both the smoothed share of matched n-grams that are trusted tags, are combined
+    naive-Bayes style: per pattern (a match takes its most precise one), and per boundary cell
+    (how often the n-gram sits inside one longer n-gram, how varied its neighbours are), since a
+    pattern also fits fragments such as 日照旅行 cut out of 盛夏日照旅行. Hot (bursting) matches
+    are flagged in the evidence: this pipeline is the one meant to catch trends.
     """
     literals = {v for p in patterns for kind, v in p if kind == "lit"}
+    slots: dict[int, list[Slot]] = {}
     matches: list[tuple[int, list[Pattern]]] = []
     for i in range(len(table.texts)):
         n = int(table.n[i])
         if n < 2 or n > MAX_TOKENS or table.count[i] < min_count:
             continue
-        tokens = [corpus.vocab[t] for t in table.tokens(corpus, i)]
-        options = [token_slots(t, lib, parents) for t in tokens]
-        if any(len(o) == 1 and o[0][1] not in literals for o in options):
+        ids = table.tokens(corpus, i)
+        for t in ids:
+            if t not in slots:
+                slots[t] = [s for s in token_slots(corpus.vocab[t], lib, parents) if s[0] == "cat" or s[1] in literals]
+        options = [slots[t] for t in ids]
+        if not all(options):
             continue  # a token that is neither a tag nor a pattern literal: no pattern can fit
-        options = [[s for s in o if s[0] == "cat" or s[1] in literals] for o in options]
         fits = [p for p in variants(options) if p in patterns]
         if fits:
             matches.append((i, fits))
-    precision = _precision(matches, table, lib, prior_weight)
+    known = {i: tag_key(table.texts[i]) in lib.trusted_keys for i, _ in matches}
+    precision = _shares(((p, known[i]) for i, fits in matches for p in fits), prior_weight)
+    cells = {i: _boundary_cell(table, i) for i, _ in matches}
+    cell_share = _shares(((cells[i], known[i]) for i, _ in matches), prior_weight)
+    base = _shares(((0, known[i]) for i, _ in matches), 0.0).get(0, 0.5)
     out = []
     for i, fits in matches:
         key = tag_key(table.texts[i])
         if key in lib.keys:
             continue
         best = max(fits, key=lambda p: (precision[p], patterns[p]))
+        score = _combine(precision[best], cell_share[cells[i]], base)
         tokens = [corpus.vocab[t] for t in table.tokens(corpus, i)]
         out.append({
             "name": table.texts[i], "key": key, "tokens": tokens, "row": i,
-            "components": _components(tokens, lib), "score": round(precision[best], 4),
+            "components": _components(tokens, lib), "score": round(score, 4),
             "evidence": {**describe(table, corpus, i), "pattern": show(best), "pattern_support": patterns[best],
-                         "pattern_precision": round(precision[best], 4), "patterns_matched": len(fits)},
+                         "pattern_precision": round(precision[best], 4), "patterns_matched": len(fits),
+                         "boundary_precision": round(cell_share[cells[i]], 4)},
         })
     out.sort(key=lambda c: (-c["score"], -c["evidence"]["count"], c["key"]))
     return out
 
 
-def _precision(matches: list[tuple[int, list[Pattern]]], table: NgramTable, lib: Library,
-               prior_weight: float) -> dict[Pattern, float]:
-    """Smoothed share of each pattern's matched n-grams that are trusted tags."""
-    hits: dict[Pattern, list[int]] = {}
-    for i, fits in matches:
-        known = tag_key(table.texts[i]) in lib.trusted_keys
-        for p in fits:
-            h = hits.setdefault(p, [0, 0])
-            h[0] += known
-            h[1] += 1
+def _boundary_cell(table: NgramTable, i: int) -> tuple[int, int]:
+    """(inside-a-longer-n-gram bucket, neighbour-variety bucket) of n-gram i.
+
+    Variety is the smaller branching entropy over its maximum log(count): 0 when one side always
+    has the same neighbour, 1 when every occurrence has a different one.
+    """
+    inside = min(int(table.super_ratio[i] * 4), 3)
+    variety = min(table.left_entropy[i], table.right_entropy[i]) / np.log(max(table.count[i], 2))
+    return inside, min(int(variety * 3), 2)
+
+
+def _shares(pairs, prior_weight: float) -> dict:
+    """Smoothed share of True per group, shrunk toward the share over all groups."""
+    hits: dict = {}
+    for group, positive in pairs:
+        h = hits.setdefault(group, [0, 0])
+        h[0] += positive
+        h[1] += 1
     total = [sum(h[k] for h in hits.values()) for k in (0, 1)]
     prior = total[0] / total[1] if total[1] else 0.0
-    return {p: (k + prior_weight * prior) / (m + prior_weight) for p, (k, m) in hits.items()}
+    return {g: (k + prior_weight * prior) / (m + prior_weight) for g, (k, m) in hits.items()}
+
+
+def _combine(p: float, q: float, base: float) -> float:
+    """P(tag) from two estimates sharing the base rate, assuming they are independent given the label."""
+    eps = 1e-4
+    logit = lambda x: np.log(max(x, eps) / max(1 - x, eps))  # noqa: E731
+    return float(1 / (1 + np.exp(-(logit(p) + logit(q) - logit(base)))))
 
 
 def _components(tokens: list[str], lib: Library) -> list[str]:

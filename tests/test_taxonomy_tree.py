@@ -66,7 +66,8 @@ def test_load_from_a_path(tmp_path, tax):
 @pytest.mark.parametrize("breakage, message", [
     (lambda t: t.pop("version"), "version"),
     (lambda t: t["classes"].pop(), "top classes"),
-    (lambda t: t["classes"][0]["children"].append(copy.deepcopy(t["classes"][0]["children"][0])), "duplicate"),
+    (lambda t: t["classes"][0]["children"].append(copy.deepcopy(t["classes"][0]["children"][0])),
+     "duplicate"),
     (lambda t: t["classes"][4]["children"][0]["children"][4]["children"][0]["children"].append(
         {"id": "object.clothing.accessory.hat.straw", "zh": "草帽", "en": "straw hat", "definition": "d",
          "examples": ["草帽", "渔夫帽"], "children": []}), "deeper"),

@@ -1,0 +1,133 @@
+"""Node features from the sentence encoder, semantic kNN edges, and the DGL heterograph."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import dgl
+import faiss
+import numpy as np
+import torch
+
+from gnn.encode import TextEncoder
+from gnn.export import GraphData
+
+FIELDS = ("title", "summary", "asr", "ocr")
+ASR_CHARS = 256       # ASR is long and repetitive; its head carries the topic
+EXACT_KNN_MAX = 50_000  # above this many points kNN uses HNSW instead of exact search
+_CLAUSE = re.compile(r"[。，、！？!?,.;；:：｜|#\s]+")
+
+# Canonical edge types; every relation has its reverse so messages flow both ways.
+CLICK_ETYPES = [("query", "qv", "video"), ("video", "vq", "query"),
+                ("tag", "tv", "video"), ("video", "vt", "tag"),
+                ("video", "has_tag", "tag"), ("tag", "tagged", "video"),
+                ("tag", "composed_of", "tag"), ("tag", "component_of", "tag")]
+SIMILAR_ETYPES = [("tag", "sim_tt", "tag"), ("video", "sim_vv", "video"), ("query", "sim_qq", "query")]
+# Edges that reveal a video's tags; removed for held-out videos and for each training batch's videos.
+LEAKY = ("has_tag", "tagged", "tv", "vt")
+
+
+@dataclass
+class Features:
+    """Sentence-encoder vectors per node type; `video`/`tag` text vectors also serve baseline (a)."""
+
+    video_text: np.ndarray    # (n_videos, 512) unit vectors of the video's text
+    tag_text: np.ndarray      # (n_tags, 512) unit vectors of tag names
+    query_text: np.ndarray    # (n_queries, 512)
+    visual: np.ndarray | None  # (n_videos, visual_dim) or None
+
+    def node_features(self) -> dict[str, torch.Tensor]:
+        """Model inputs: text vectors, plus the visual vector appended to the video's when present."""
+        video = self.video_text if self.visual is None else np.hstack([self.video_text, self.visual])
+        return {"video": torch.from_numpy(np.ascontiguousarray(video, np.float32)),
+                "tag": torch.from_numpy(self.tag_text), "query": torch.from_numpy(self.query_text)}
+
+
+def clauses(text: str) -> list[str]:
+    """Split a text at punctuation and spaces: short clauses repeat across videos, so the cache hits."""
+    return [c for c in _CLAUSE.split(text) if c]
+
+
+def features(data: GraphData, encoder: TextEncoder, progress: bool = True) -> Features:
+    """Video text = mean over fields of the mean clause vector of each field (title, summary, ASR head, OCR)."""
+    per_video = []
+    for t in data.video_text:
+        per_video.append([clauses(t[f][:ASR_CHARS] if f == "asr" else t[f]) for f in FIELDS])
+    # sorted by length: the encoder pads a batch to its longest text
+    unique = sorted({c for fields in per_video for field in fields for c in field}, key=lambda c: (len(c), c))
+    vecs = encoder.encode(unique, progress=progress, desc="encode video clauses")   # (n_clauses, 512)
+    row = {c: i for i, c in enumerate(unique)}
+    video = np.zeros((len(per_video), vecs.shape[1]), np.float32)
+    for i, fields in enumerate(per_video):
+        for field in fields:
+            if field:
+                video[i] += vecs[[row[c] for c in field]].mean(0)
+    video /= np.maximum(np.linalg.norm(video, axis=1, keepdims=True), 1e-6)
+    tag = encoder.encode(data.tag_names, progress=progress, desc="encode tags")
+    query = encoder.encode(data.query_texts, progress=progress, desc="encode queries")
+    return Features(video, tag, query, data.visual)
+
+
+def knn(x: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Directed kNN pairs (src, dst, cosine) of unit vectors x, self excluded, below min_score dropped."""
+    n, d = x.shape
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if n <= EXACT_KNN_MAX:
+        index = faiss.IndexFlatIP(d)
+    else:
+        index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 64
+    index.add(x)
+    score, nbr = index.search(x, min(k + 1, n))                    # (n, k+1): self is usually first
+    src = np.repeat(np.arange(n), nbr.shape[1])
+    dst, score = nbr.ravel(), score.ravel()
+    keep = (dst != src) & (dst >= 0) & (score >= min_score)
+    return src[keep], dst[keep], score[keep]
+
+
+@dataclass
+class SimilarEdges:
+    """Semantic kNN pairs per node type, from text vectors."""
+
+    tag: tuple
+    video: tuple
+    query: tuple
+
+
+def similar_edges(feats: Features, k_tag: int = 10, k_video: int = 5, k_query: int = 5,
+                  min_score: float = 0.5) -> SimilarEdges:
+    """Text–text and video–video kNN edges: clicks are sparse, these connect what clicks miss."""
+    return SimilarEdges(knn(feats.tag_text, k_tag, min_score), knn(feats.video_text, k_video, min_score),
+                        knn(feats.query_text, k_query, min_score))
+
+
+def build(data: GraphData, feats: Features, train_pairs: np.ndarray, heldout: np.ndarray,
+          similar: SimilarEdges | None) -> dgl.DGLHeteroGraph:
+    """The heterograph: clicks, train HAS_TAG, COMPOSED_OF, optional SIMILAR_TO; held-out videos lose LEAKY edges."""
+    held = np.zeros(len(data.video_ids), bool)
+    held[heldout] = True
+    tv = data.tag_video[~held[data.tag_video[:, 1]]] if len(data.tag_video) else data.tag_video
+    stored = data.has_tag[~held[data.has_tag[:, 0]]] if len(data.has_tag) else data.has_tag
+    vt_pairs = np.unique(np.vstack([train_pairs[:, :2], stored]), axis=0)   # (n, 2) video, tag
+    edges = {}
+
+    def both(fwd, rev, src, dst):
+        edges[fwd] = (torch.from_numpy(np.asarray(src, np.int64)), torch.from_numpy(np.asarray(dst, np.int64)))
+        edges[rev] = (edges[fwd][1], edges[fwd][0])
+
+    both(CLICK_ETYPES[0], CLICK_ETYPES[1], data.query_video[:, 0], data.query_video[:, 1])
+    both(CLICK_ETYPES[2], CLICK_ETYPES[3], tv[:, 0], tv[:, 1])
+    both(CLICK_ETYPES[4], CLICK_ETYPES[5], vt_pairs[:, 0], vt_pairs[:, 1])
+    both(CLICK_ETYPES[6], CLICK_ETYPES[7], data.composed_of[:, 0], data.composed_of[:, 1])
+    if similar is not None:
+        for etype, (src, dst, _) in zip(SIMILAR_ETYPES, (similar.tag, similar.video, similar.query)):
+            # symmetrise: a kNN edge carries messages both ways
+            s, d = np.concatenate([src, dst]), np.concatenate([dst, src])
+            uniq = np.unique(np.stack([s, d], 1), axis=0) if len(s) else np.zeros((0, 2), np.int64)
+            edges[etype] = (torch.from_numpy(uniq[:, 0]), torch.from_numpy(uniq[:, 1]))
+    sizes = {"video": len(data.video_ids), "tag": len(data.tag_ids), "query": len(data.query_texts)}
+    g = dgl.heterograph(edges, num_nodes_dict=sizes)
+    for ntype, x in feats.node_features().items():
+        g.nodes[ntype].data["x"] = x
+    return g

