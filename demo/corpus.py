@@ -1,7 +1,8 @@
 """Deterministic synthetic short-video corpus with hidden gold tags, streamed to JSONL files.
 
 `generate` writes tags.jsonl, videos.jsonl, products.jsonl, clicks.jsonl, ground_truth.jsonl,
-trending.json and stats.json into one folder. Each video has a hidden topic (1-2 core tags,
+trending.json, stats.json and tag_truth.jsonl (per-phrase truth of the four phrase dimensions, see
+demo/truth.py) into one folder. Each video has a hidden topic (1-2 core tags,
 2-6 related tags, maybe distractors); its text mentions them with noise, its visual vector is
 a clearly synthetic mix of the gold tags' fixed random vectors, and its clicks follow Zipf
 popularity with trending bursts. The same seed gives the same bytes.
@@ -24,6 +25,7 @@ from demo.library import Library, build_library, write_tags
 from demo.patterns import DOMAINS
 from demo.products import ProductMaker
 from demo.text import Renderer
+from demo.truth import TruthTally
 from taxonomy import flatten, load_taxonomy, top_class
 
 START = date(2026, 1, 5)  # a Monday; the corpus spans N_WEEKS weeks from here
@@ -35,7 +37,7 @@ CORE_WEIGHT, RELATED_WEIGHT, VISUAL_NOISE = 1.0, 0.55, 0.25
 TREND_RATE = 0.03         # chance per active trending tag that a video of its week is about it...
 TREND_MIN_VIDEOS = 6      # ...raised so that a burst week has about this many such videos
 FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground_truth.jsonl",
-         "trending.json", "stats.json")
+         "trending.json", "stats.json", "tag_truth.jsonl")
 
 
 def generate(out_dir, n_videos: int, seed: int = 0, visual_dim: int = 32, with_visual: bool = True,
@@ -49,8 +51,10 @@ def generate(out_dir, n_videos: int, seed: int = 0, visual_dim: int = 32, with_v
     trending = _pick_trending(lib, seed)
     trend_rate = min(0.2, max(TREND_RATE, TREND_MIN_VIDEOS * N_WEEKS / max(n_videos, 1)))
     (out / "trending.json").write_text(_trending_json(lib, trending, trend_rate), encoding="utf-8")
+    truth = TruthTally(lib)
     stats = _write_videos(out, lib, trending, trend_rate, n_videos, seed, visual_dim, with_visual,
-                          progress)
+                          progress, truth)
+    truth.write(out / "tag_truth.jsonl", trending)
     stats.update(_library_stats(lib))
     stats["files"]["tags.jsonl"] = stats["n_tags"]
     stats["files"] = dict(sorted(stats["files"].items()))
@@ -78,7 +82,8 @@ def week_starts() -> list[str]:
 
 # --- videos -----------------------------------------------------------------------------------------
 def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_rate: float,
-                  n_videos: int, seed: int, visual_dim: int, with_visual: bool, progress: bool) -> dict:
+                  n_videos: int, seed: int, visual_dim: int, with_visual: bool, progress: bool,
+                  truth: TruthTally) -> dict:
     """Stream videos, ground truth, products and clicks to their files; returns the video stats."""
     rng = random.Random(f"{seed}:videos")
     rand = rng.random
@@ -112,6 +117,7 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 n_products = products.attach(rand, vidx, vid, domain, core + related)
                 clicks = clicker.lines(rand, vid, day, core, related, distractors)
                 files["clicks.jsonl"].writelines(clicks)
+                truth.observe(core, related, "".join(texts), clicks)
                 _tally(tally, lib, "".join(texts), domain, core, related, distractors, n_products,
                        len(clicks))
             if with_visual:

@@ -12,6 +12,7 @@ import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
 from demo.patterns import GROUPS, PATTERNS, SUBSETS
+from mining.normalize import tag_key
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Library:
     aliases: list[tuple[str, ...]] = field(default_factory=list)
     typo: list[str | None] = field(default_factory=list)
     by_name: dict[str, int] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)  # tag_key of every name: the loader refuses look-alikes
     by_leaf: dict[str, list[int]] = field(default_factory=dict)
     phrases_by_domain: dict[str, list[int]] = field(default_factory=dict)
     cores: list[int] = field(default_factory=list)            # phrase tags, most popular first
@@ -82,7 +84,8 @@ def _add_atomic(lib: Library, n_atomic: int) -> None:
             wanted[leaf].append(word)
     for leaf in sorted(wanted):
         for word in wanted[leaf]:
-            _append(lib, word, leaf=leaf)
+            if tag_key(word) not in lib.keys:  # e.g. 鳣鱼 and its traditional form 鱣鱼
+                _append(lib, word, leaf=leaf)
 
 
 def _pattern_words():
@@ -107,6 +110,7 @@ def _append(lib: Library, name: str, leaf=None, comps=(), domain=None, affix=(""
     lib.domain.append(domain)
     lib.affix.append(affix)
     lib.by_name[name] = i
+    lib.keys.add(tag_key(name))
     if leaf is not None:
         lib.by_leaf.setdefault(leaf, []).append(i)
     else:
@@ -127,7 +131,7 @@ def _add_phrases(lib: Library, n_phrase: int, rng: random.Random) -> None:
         if None in comps or len(set(comps)) < len(comps):
             continue
         name = pattern.prefix + "".join(lib.names[c] for c in comps) + pattern.suffix
-        if name in lib.by_name:
+        if name in lib.by_name or tag_key(name) in lib.keys:
             continue
         _append(lib, name, comps=comps, domain=pattern.domain, affix=(pattern.prefix, pattern.suffix))
         made += 1

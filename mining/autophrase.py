@@ -1,4 +1,5 @@
-"""AutoPhrase-style semi-supervised pipeline: phrase quality from corpus statistics, then "is it a tag".
+"""AutoPhrase-style semi-supervised pipeline: phrase quality from corpus statistics, then "is it a tag"
+from the quality score, tag-likeness and surface-variant (typo, truncation) features.
 
 Distant supervision: n-grams whose key is a trusted tag (name or alias) are positives, all other
 frequent n-grams are (noisy) negatives, sampled. Both classifiers are cross-fitted: every n-gram is
@@ -32,19 +33,21 @@ _POS_OF_TAG = {"n": "n", "v": "v", "a": "a", "d": "d", "r": "r", "p": "p", "c": 
 
 
 def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_tokens: list[tuple[dict, list[str]]],
-                    *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
+                    variants: np.ndarray, *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
                     progress: bool = True) -> list[dict]:
-    """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model."""
+    """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model.
+
+    `variants`: variants.variant_features of every table row."""
     rows = np.flatnonzero(table.count >= min_count)
     if not len(rows):
         return []
     tokens = [[corpus.vocab[t] for t in table.tokens(corpus, int(i))] for i in rows]
-    keys = [tag_key(table.texts[i]) for i in rows]
+    keys = [table.keys[i] for i in rows]
     y = np.array([k in lib.trusted_keys for k in keys])
     folds = np.array([int(hashlib.sha1(k.encode()).hexdigest()[:8], 16) % FOLDS for k in keys])
     bar = tqdm(total=2 * FOLDS, desc="autophrase", disable=not progress)
     quality = cross_fit(quality_features(table, rows, tokens), y, folds, _forest(seed), seed, bar)
-    tag_x = np.column_stack([quality, tag_features(tokens, keys, lib, phrase_tokens)])
+    tag_x = np.column_stack([quality, tag_features(tokens, keys, lib, phrase_tokens), variants[rows]])
     with threadpool_limits(1):  # OpenMP threads contending on a shared 2-core machine run 20x slower
         score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=200, random_state=seed), seed, bar)
     bar.close()

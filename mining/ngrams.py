@@ -11,6 +11,7 @@ import numpy as np
 from tqdm import tqdm
 
 from mining.corpus import Corpus
+from mining.normalize import tag_key
 from mining.trend import RECENT_DAYS, burst, hot
 
 SAMPLES = 3
@@ -33,6 +34,7 @@ class NgramTable:
     hot: np.ndarray            # trending: see trend.hot
     samples: np.ndarray        # (m, SAMPLES) positions of its first occurrences, -1 padded
     texts: list[str]           # n-gram tokens joined
+    keys: list[str]            # their dedupe keys (normalize.tag_key)
     n_docs: int
 
     def tokens(self, corpus: Corpus, i: int) -> list[int]:
@@ -100,7 +102,7 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
     cat = {k: np.concatenate([lvl[k] for lvl in levels]) for k in levels[0]}
     texts = [corpus.text(int(p), int(n)) for p, n in zip(cat["samples"][:, 0], cat["n"])]
     ratio, z = burst(cat["recent"], cat["baseline"], RECENT_DAYS, baseline_days)
-    return NgramTable(texts=texts, n_docs=len(corpus.doc_ids), burst_ratio=ratio, burst_z=z,
+    return NgramTable(texts=texts, keys=[tag_key(t) for t in texts], n_docs=len(corpus.doc_ids), burst_ratio=ratio, burst_z=z,
                       hot=hot(cat["recent"], ratio, z), **cat)
 
 

@@ -70,14 +70,15 @@ def show(pattern: Pattern) -> str:
 
 
 def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: dict[Pattern, int],
-                   parents: dict[str, str], *, min_count: int = 2, prior_weight: float = 5.0) -> list[dict]:
+                   parents: dict[str, str], slips: np.ndarray, *, min_count: int = 2, prior_weight: float = 5.0) -> list[dict]:
     """Proposals: frequent n-grams that fit a pattern and are not known tags, scored P(tag).
 
     Two estimates, both the smoothed share of matched n-grams that are trusted tags, are combined
     naive-Bayes style: per pattern (a match takes its most precise one), and per boundary cell
-    (how often the n-gram sits inside one longer n-gram, how varied its neighbours are), since a
-    pattern also fits fragments such as 日照旅行 cut out of 盛夏日照旅行. Hot (bursting) matches
-    are flagged in the evidence: this pipeline is the one meant to catch trends.
+    (how often the n-gram sits inside one longer n-gram, how varied its neighbours are, whether it
+    is a typo or truncation: `slips`, variants.variant_features of every table row), since a pattern also fits
+    fragments such as 日照旅行 cut out of 盛夏日照旅行 and slips such as 凉拌湘菜. Hot (bursting)
+    matches are flagged in the evidence: this pipeline is the one meant to catch trends.
     """
     literals = {v for p in patterns for kind, v in p if kind == "lit"}
     slots: dict[int, list[Slot]] = {}
@@ -96,14 +97,14 @@ def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: di
         fits = [p for p in variants(options) if p in patterns]
         if fits:
             matches.append((i, fits))
-    known = {i: tag_key(table.texts[i]) in lib.trusted_keys for i, _ in matches}
+    known = {i: table.keys[i] in lib.trusted_keys for i, _ in matches}
     precision = _shares(((p, known[i]) for i, fits in matches for p in fits), prior_weight)
-    cells = {i: _boundary_cell(table, i) for i, _ in matches}
+    cells = {i: _boundary_cell(table, i, slips[i]) for i, _ in matches}
     cell_share = _shares(((cells[i], known[i]) for i, _ in matches), prior_weight)
     base = _shares(((0, known[i]) for i, _ in matches), 0.0).get(0, 0.5)
     out = []
     for i, fits in matches:
-        key = tag_key(table.texts[i])
+        key = table.keys[i]
         if key in lib.keys:
             continue
         best = max(fits, key=lambda p: (precision[p], patterns[p]))
@@ -120,15 +121,17 @@ def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: di
     return out
 
 
-def _boundary_cell(table: NgramTable, i: int) -> tuple[int, int]:
-    """(inside-a-longer-n-gram bucket, neighbour-variety bucket) of n-gram i.
+def _boundary_cell(table: NgramTable, i: int, variant: np.ndarray) -> tuple[int, int, bool]:
+    """(inside-a-longer-n-gram bucket, neighbour-variety bucket, looks like a slip) of n-gram i.
 
     Variety is the smaller branching entropy over its maximum log(count): 0 when one side always
-    has the same neighbour, 1 when every occurrence has a different one.
+    has the same neighbour, 1 when every occurrence has a different one. A slip sounds like a known
+    tag or a commoner n-gram, or is one cut short.
     """
     inside = min(int(table.super_ratio[i] * 4), 3)
     variety = min(table.left_entropy[i], table.right_entropy[i]) / np.log(max(table.count[i], 2))
-    return inside, min(int(variety * 3), 2)
+    slip = bool(variant[0] or variant[2] or variant[1] >= 1 or variant[3] >= 1)
+    return inside, min(int(variety * 3), 2), slip
 
 
 def _shares(pairs, prior_weight: float) -> dict:

@@ -10,6 +10,7 @@ from mining.merge import merge
 from mining.ngrams import build_ngrams
 from mining.normalize import normalize
 from mining.patterns import match_patterns, mine_patterns, parent_map
+from mining.variants import variant_features
 from taxonomy.tree import flatten
 
 PIPELINES = ("autophrase", "pattern")
@@ -33,13 +34,14 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     table = build_ngrams(corpus, min_count=min_count, now=None if now is None else day_ordinal(now),
                          progress=progress)
     phrase_tokens = [(p, tokenizer.lcut(normalize(p["name"]))) for p in lib.phrases]
+    variants = variant_features(table.keys, table.count, lib.trusted_keys)
     proposals = {}
     if "autophrase" in pipelines:
-        proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, min_count=min_count,
+        proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, variants, min_count=min_count,
                                                   seed=seed, progress=progress)
     if "pattern" in pipelines:
         parents = parent_map(flatten(taxonomy))
         patterns = mine_patterns(phrase_tokens, lib, parents)
-        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, min_count=min_count)
+        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, variants, min_count=min_count)
     merged = merge(proposals, lib)
     return merged[:top_k] if top_k else merged
