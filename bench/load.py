@@ -12,6 +12,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import TMP, bench_settings, write_result
@@ -36,6 +37,28 @@ def head(src: Path, dst: Path, n: int, skip: int = 0) -> int:
             g.write(line)
             copied += 1
     return copied
+
+
+def clicks_file(src: Path, dst: Path, n: int) -> tuple[int, int]:
+    """Write n click rows; when the corpus has fewer, repeat its rows 26 weeks later (more log, same videos).
+
+    Returns (rows written, rows that are shifted repeats)."""
+    written = repeats = 0
+    shift = 0
+    with open(dst, "w", encoding="utf-8") as g:
+        while written < n:
+            for line in open(src, encoding="utf-8"):
+                if written == n:
+                    break
+                if shift:
+                    row = json.loads(line)
+                    row["day"] = (date.fromisoformat(row["day"]) + timedelta(weeks=shift)).isoformat()
+                    line = json.dumps(row, ensure_ascii=False) + "\n"
+                    repeats += 1
+                g.write(line)
+                written += 1
+            shift += 26
+    return written, repeats
 
 
 def timed_load(kind: str, path: Path, batch_size: int) -> dict:
@@ -76,15 +99,15 @@ def main(argv=None) -> None:
     # Naive first on an empty graph (its best case), then remove the slice and load everything batched.
     head(src / "videos.jsonl", work / "videos-naive.jsonl", args.naive_rows)
     naive_videos = timed_load("videos", work / "videos-naive.jsonl", 1)
-    graph.execute("MATCH (v:Video) CALL (v) { DETACH DELETE v } IN TRANSACTIONS OF 5000 ROWS")
+    graph.run_auto("MATCH (v:Video) CALL (v) { DETACH DELETE v } IN TRANSACTIONS OF 5000 ROWS")
     runs["videos"] = {"naive": naive_videos, "batched": timed_load("videos", src / "videos.jsonl", args.batch_size)}
     runs["products"] = {"batched": timed_load("products", src / "products.jsonl", args.batch_size)}
 
-    n_clicks = head(src / "clicks.jsonl", work / "clicks.jsonl", args.clicks)
+    n_clicks, repeated = clicks_file(src / "clicks.jsonl", work / "clicks.jsonl", args.clicks)
     head(src / "clicks.jsonl", work / "clicks-naive.jsonl", args.naive_rows)
     naive_clicks = timed_load("clicks", work / "clicks-naive.jsonl", 1)
-    graph.execute("MATCH ()-[c:CLICKED]->() CALL (c) { DELETE c } IN TRANSACTIONS OF 10000 ROWS")
-    graph.execute("MATCH (q:Query) CALL (q) { DELETE q } IN TRANSACTIONS OF 10000 ROWS")
+    graph.run_auto("MATCH ()-[c:CLICKED]->() CALL (c) { DELETE c } IN TRANSACTIONS OF 10000 ROWS")
+    graph.run_auto("MATCH (q:Query) CALL (q) { DELETE q } IN TRANSACTIONS OF 10000 ROWS")
     runs["clicks"] = {"naive": naive_clicks, "batched": timed_load("clicks", work / "clicks.jsonl", args.batch_size)}
 
     for kind in ("videos", "clicks"):
@@ -97,7 +120,7 @@ def main(argv=None) -> None:
         RETURN videos, click_edges, click_days, features""")[0]
     target = 20.0
     result = {
-        "corpus": {"videos": args.videos, "click_rows": n_clicks, "naive_rows": args.naive_rows, "seed": args.seed},
+        "corpus": {"videos": args.videos, "click_rows": n_clicks, "click_rows_shifted_repeats": repeated, "naive_rows": args.naive_rows, "seed": args.seed},
         "runs": runs,
         "graph_after": counts,
         "loader_peak_rss_mb": round(peak_mb, 1),

@@ -53,6 +53,11 @@ class Graph:
         """Run one write statement and return its rows as dicts."""
         return self.write(_rows, cypher, params)
 
+    def run_auto(self, cypher: str, **params) -> None:
+        """Run in an auto-commit transaction: needed by CALL { ... } IN TRANSACTIONS batch deletes."""
+        with self.driver.session(database=self.database) as s:
+            s.run(cypher, params).consume()
+
     def close(self) -> None:
         self.driver.close()
 
