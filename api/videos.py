@@ -1,20 +1,50 @@
-"""Videos: read one video with its products and tags."""
-from flask import Blueprint, abort, jsonify
+"""Videos: read one, upsert one (text, products, optional visual vector), similar videos."""
+from flask import Blueprint
 
+from api import views
 from api.db import get_graph
-from api.views import graph_stats, video_detail
+from api.errors import ApiError
+from api.schemas import SimilarQuery, SimilarVideosOut, VideoIn, VideoOut
+from api.spec import endpoint
+from graph import queries as Q
 
 bp = Blueprint("videos", __name__, url_prefix="/v1")
 
 
-@bp.get("/videos/<video_id>")
+def _missing(video_id: str) -> ApiError:
+    return ApiError(404, "not_found", f"no video with id {video_id!r}")
+
+
+@endpoint(bp, "/videos/<video_id>", summary="One video with its products and tags", response=VideoOut)
 def get_video(video_id: str):
-    video = video_detail(get_graph(), video_id)
+    video = views.video_detail(get_graph(), video_id)
     if video is None:
-        abort(404, description=f"no video with id {video_id!r}")
-    return jsonify(video)
+        raise _missing(video_id)
+    return video
 
 
-@bp.get("/stats")
-def stats():
-    return jsonify(graph_stats(get_graph()))
+@endpoint(bp, "/videos/<video_id>", "PUT", summary="Create or update a video and attach its products",
+          role="tagger", body=VideoIn, response=VideoOut)
+def put_video(video_id: str, body: VideoIn):
+    """Fields not given keep their stored values; products are merged and attached (never detached)."""
+    video = body.row(video_id)
+    products = [p.row(video_id).model_dump() for p in body.products]
+
+    def work(tx):
+        # The loader's own statements, so an API upsert stores exactly what `tagkg load` would.
+        tx.run(Q.MERGE_VIDEOS, rows=[{"id": video.id, "props": video.props()}]).consume()
+        if products:
+            tx.run(Q.MERGE_PRODUCTS, rows=products).consume()
+
+    graph = get_graph()
+    graph.write(work)
+    return views.video_detail(graph, video_id)
+
+
+@endpoint(bp, "/videos/<video_id>/similar", summary="Similar videos (SIMILAR_TO, else shared tags and products)",
+          query=SimilarQuery, response=SimilarVideosOut)
+def similar(video_id: str, query: SimilarQuery):
+    out = views.similar_videos(get_graph(), video_id, limit=query.limit, offset=query.offset)
+    if out is None:
+        raise _missing(video_id)
+    return out

@@ -419,3 +419,322 @@ GNN_VECTOR_QUERY = {
     "Tag": "CALL db.index.vector.queryNodes('tag_embedding', $k, $vec) YIELD node, score RETURN node.id AS id, score",
     "Video": "CALL db.index.vector.queryNodes('video_embedding', $k, $vec) YIELD node, score RETURN node.id AS id, score",
 }
+
+# --- taxonomy classification (taxonomy/store.py) ------------------------------------------------------
+# $prefix scopes a run to one id namespace ('' = everything), as the gnn statements do.
+TAXO_ATOMICS = """
+MATCH (t:Atomic) WHERE t.id STARTS WITH $prefix AND NOT coalesce(t.status, '') IN ['rejected', 'merged']
+OPTIONAL MATCH (t)-[ic:IN_CATEGORY]->(c:Category)
+RETURN t.id AS id, t.name AS name, coalesce(t.aliases, []) AS aliases, t.status AS status,
+       c.id AS category, ic.method AS method ORDER BY t.id
+"""
+
+# Never replaces a loaded ('curated') or curator-set ('curator') category, even if one appeared since
+# the tags were read.
+TAXO_SET_CATEGORY = """
+UNWIND $rows AS r
+MATCH (t:Tag {id: r.id}), (c:Category {id: r.category})
+WHERE NOT EXISTS { MATCH (t)-[x:IN_CATEGORY]->() WHERE x.method IN $protected }
+CALL (t) { OPTIONAL MATCH (t)-[old:IN_CATEGORY]->() DELETE old }
+MERGE (t)-[ic:IN_CATEGORY]->(c)
+SET ic.confidence = r.confidence, ic.method = r.method
+RETURN count(*) AS written
+"""
+
+TAXO_PHRASES = """
+MATCH (t:Phrase) WHERE t.id STARTS WITH $prefix AND NOT coalesce(t.status, '') IN ['rejected', 'merged']
+OPTIONAL MATCH (t)-[co:COMPOSED_OF]->(a:Tag)
+WITH t, co, a ORDER BY co.position
+RETURN t.id AS id, t.name AS name, coalesce(t.aliases, []) AS aliases,
+       [x IN collect(a.id) WHERE x IS NOT NULL] AS components ORDER BY t.id
+"""
+
+# Names a split must not propose again; earlier phrase-split candidates are re-merged instead.
+TAG_KEYS = """
+MATCH (t:Tag) WHERE NOT (t.source = 'phrase-split' AND t.status = 'candidate')
+RETURN t.name AS name, coalesce(t.aliases, []) AS aliases
+"""
+
+# Components are written only for phrases that had none: loaded and curated structure stays.
+TAXO_SET_STRUCTURE = """
+UNWIND $rows AS r
+MATCH (t:Tag {id: r.id})
+SET t.head = r.head
+WITH t, r WHERE r.write_components
+CALL (t, r) {
+  UNWIND range(0, size(r.components) - 1) AS i
+  MATCH (a:Tag {id: r.components[i]})
+  MERGE (t)-[:COMPOSED_OF {position: i}]->(a)
+}
+"""
+
+TAXO_DELETE_HEAD_BROADER = """
+MATCH (t:Tag)-[b:BROADER {method: 'head'}]->() WHERE t.id STARTS WITH $prefix
+DELETE b
+"""
+
+TAXO_MERGE_BROADER = """
+UNWIND $rows AS r
+MATCH (a:Tag {id: r.narrow}), (b:Tag {id: r.broad})
+MERGE (a)-[:BROADER {method: 'head'}]->(b)
+"""
+
+# Parts of phrases that the library lacks, proposed for review like mined candidates.
+TAXO_MERGE_PART_CANDIDATES = """
+UNWIND $rows AS r
+MERGE (t:Tag {id: r.id})
+ON CREATE SET t.created_at = datetime(), t.status = 'candidate', t.source = 'phrase-split', t.kind = 'atomic',
+              t.name = r.name, t.aliases = [], t.alias_text = '', t:Atomic
+SET t.split_from = apoc.coll.toSet(coalesce(t.split_from, []) + r.phrases), t.updated_at = datetime()
+"""
+
+# One page of videos with their text, products and clicks, for the phrase-dimension evidence.
+TAXO_VIDEOS_PAGE = """
+MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
+WITH v ORDER BY v.id LIMIT $limit
+OPTIONAL MATCH (v)-[:FEATURES]->(p:Product)
+WITH v, [x IN collect(p.title + ' ' + coalesce(p.category, '')) WHERE x IS NOT NULL] AS products
+CALL (v) {
+  OPTIONAL MATCH (src)-[c:CLICKED]->(v)
+  RETURN collect(CASE WHEN c IS NULL THEN NULL
+                      ELSE {tag: CASE WHEN src:Tag THEN src.id END, query: CASE WHEN src:Query THEN src.text END,
+                            days: c.days, counts: c.counts} END) AS clicks
+}
+RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr,
+       v.created_at AS created_at, products, clicks
+"""
+
+TAXO_SET_DIMENSIONS = """
+UNWIND $rows AS r
+MATCH (t:Tag {id: r.id})
+SET t += r.props, t.dim_at = datetime()
+"""
+
+# --- api ----------------------------------------------------------------------------------------
+# Reasoning queries behind api/views.py (shared by the API, the CLI and the curator page).
+
+# Prefix or exact-name matches (range index on Tag.name) ranked above full-text phrase matches.
+API_SEARCH_TAGS = """
+CALL () {
+  MATCH (t:Tag) WHERE t.name STARTS WITH $q
+  RETURN t, CASE WHEN t.name = $q THEN 3.0 ELSE 2.0 END AS score LIMIT $cap
+  UNION
+  MATCH (t:Tag {id: $q}) RETURN t, 3.0 AS score
+  UNION
+  CALL db.index.fulltext.queryNodes('tag_search', $lucene, {limit: $cap}) YIELD node, score
+  RETURN node AS t, score / (score + 1.0) AS score
+}
+WITH t, max(score) AS score
+WHERE ($status IS NULL OR t.status = $status) AND ($kind IS NULL OR t.kind = $kind)
+RETURN t {.id, .name, .kind, .status, .aliases} AS tag, score
+ORDER BY score DESC, size(t.name), t.id SKIP $offset LIMIT $limit
+"""
+
+API_TAG_DETAIL = """
+MATCH (t:Tag {id: $id})
+OPTIONAL MATCH (t)-[ic:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH path = (c)-[:SUBCLASS_OF*0..]->(top:Category) WHERE NOT (top)-[:SUBCLASS_OF]->()
+OPTIONAL MATCH (h:Tag {id: t.head})
+OPTIONAL MATCH (t)-[:MERGED_INTO]->(m:Tag)
+RETURN t {.id, .name, .kind, .status, .aliases, .source, .score, .pipelines, .hot,
+          created_at: toString(t.created_at), updated_at: toString(t.updated_at)} AS tag,
+       [n IN reverse(nodes(path)) | n {.id, .zh, .en}] AS taxonomy,
+       ic {.confidence, .method} AS category,
+       COLLECT { MATCH (t)-[co:COMPOSED_OF]->(a:Tag) WITH co, a ORDER BY co.position
+                 RETURN a {.id, .name, .kind, position: co.position} } AS components,
+       CASE WHEN t.head IS NULL THEN NULL ELSE {id: t.head, name: h.name} END AS head,
+       apoc.map.fromPairs([k IN keys(t) WHERE k STARTS WITH 'dim_' | [substring(k, 4), t[k]]]) AS dimensions,
+       m {.id, .name} AS merged_into,
+       COUNT { (t)<-[:HAS_TAG]-(:Video) } AS tagged_videos,
+       COUNT { (t)-[:CLICKED]->(:Video) } AS clicked_videos
+"""
+
+# Related tags, one statement per relation; each returns (tag, score, evidence) pages.
+API_RELATED = {
+    # Tags on the same videos (HAS_TAG or tag clicks), over a bounded sample of this tag's videos.
+    "cooccurrence": """
+MATCH (t:Tag {id: $id})
+CALL (t) { MATCH (t)-[:HAS_TAG|CLICKED]-(v:Video) RETURN DISTINCT v LIMIT $sample }
+WITH t, collect(v) AS vs
+UNWIND vs AS v
+MATCH (v)-[:HAS_TAG|CLICKED]-(o:Tag) WHERE o <> t AND o.status <> 'merged'
+WITH o, count(DISTINCT v) AS shared, size(vs) AS n
+RETURN o {.id, .name, .kind, .status} AS tag, toFloat(shared) / n AS score, {shared_videos: shared} AS evidence
+ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
+""",
+    "similar": """
+MATCH (t:Tag {id: $id})-[s:SIMILAR_TO]-(o:Tag) WHERE o <> t
+WITH o, max(s.score) AS score, collect(DISTINCT s.method) AS methods
+RETURN o {.id, .name, .kind, .status} AS tag, score, {methods: methods} AS evidence
+ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
+""",
+    "shared_component": """
+MATCH (t:Tag {id: $id})-[:COMPOSED_OF]->(a:Tag)<-[:COMPOSED_OF]-(o:Tag) WHERE o <> t
+WITH t, o, collect(DISTINCT a.name) AS shared
+RETURN o {.id, .name, .kind, .status} AS tag,
+       toFloat(size(shared)) / COUNT { (t)-[:COMPOSED_OF]->() } AS score, {shared_components: shared} AS evidence
+ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
+""",
+    "component": """
+MATCH (t:Tag {id: $id})-[c:COMPOSED_OF]->(o:Tag)
+RETURN o {.id, .name, .kind, .status} AS tag, 1.0 AS score, {position: c.position} AS evidence
+ORDER BY c.position, o.id SKIP $offset LIMIT $limit
+""",
+    "used_in": """
+MATCH (t:Tag {id: $id})<-[c:COMPOSED_OF]-(o:Tag)
+RETURN o {.id, .name, .kind, .status} AS tag, 1.0 AS score, {position: c.position} AS evidence
+ORDER BY o.name, o.id SKIP $offset LIMIT $limit
+""",
+    "broader": """
+MATCH (t:Tag {id: $id})-[b:BROADER]->(o:Tag)
+RETURN o {.id, .name, .kind, .status} AS tag, 1.0 AS score, properties(b) AS evidence
+ORDER BY o.name, o.id SKIP $offset LIMIT $limit
+""",
+    "narrower": """
+MATCH (t:Tag {id: $id})<-[b:BROADER]-(o:Tag)
+RETURN o {.id, .name, .kind, .status} AS tag, 1.0 AS score, properties(b) AS evidence
+ORDER BY o.name, o.id SKIP $offset LIMIT $limit
+""",
+}
+
+API_TAG_EXISTS = "MATCH (t:Tag {id: $id}) RETURN t.id AS id"
+
+# The shortest undirected connection over the graph's meaningful edges (hop limit is fixed: Cypher
+# does not take it as a parameter).
+API_TAG_PATH = """
+MATCH (a:Tag {id: $a}), (b:Tag {id: $b})
+MATCH p = shortestPath((a)-[:COMPOSED_OF|BROADER|SIMILAR_TO|IN_CATEGORY|SUBCLASS_OF|HAS_TAG|CLICKED|MERGED_INTO*..6]-(b))
+RETURN [n IN nodes(p) | {kind: head(labels(n)), id: coalesce(n.id, n.text),
+                         name: coalesce(n.name, n.zh, n.title, n.text)}] AS nodes,
+       [r IN relationships(p) | {type: type(r), from: coalesce(startNode(r).id, startNode(r).text),
+                                 to: coalesce(endNode(r).id, endNode(r).text), score: r.score}] AS edges
+"""
+
+API_CATEGORY = """
+MATCH (c:Category {id: $id})
+OPTIONAL MATCH (c)-[:SUBCLASS_OF]->(p:Category)
+RETURN c {.id, .zh, .en, .definition, .level} AS category, p.id AS parent,
+       COLLECT { MATCH (k:Category)-[:SUBCLASS_OF]->(c) RETURN k.id ORDER BY k.id } AS children
+"""
+
+API_CATEGORY_TAGS = """
+MATCH (c:Category {id: $id})
+MATCH (sub:Category)-[:SUBCLASS_OF*0..]->(c) WHERE $deep OR sub = c
+MATCH (t:Tag)-[ic:IN_CATEGORY]->(sub) WHERE $status IS NULL OR t.status = $status
+RETURN t {.id, .name, .kind, .status} AS tag, sub.id AS category, ic.confidence AS confidence
+ORDER BY t.name, t.id SKIP $offset LIMIT $limit
+"""
+
+# Topic selection: videos of a tag ranked by tagging score (core first) and by clicks from the tag.
+API_TAG_VIDEOS = """
+MATCH (t:Tag {id: $id})
+CALL (t) {
+  MATCH (v:Video)-[h:HAS_TAG]->(t) RETURN v, h.score AS score, h.role AS role, 0 AS clicks
+  UNION ALL
+  MATCH (t)-[c:CLICKED]->(v:Video) RETURN v, NULL AS score, NULL AS role, c.count AS clicks
+}
+WITH v, max(score) AS score, max(role) AS role, sum(clicks) AS clicks
+WITH v, score, role, clicks,
+     coalesce(score, 0.0) + CASE role WHEN 'core' THEN 0.5 ELSE 0.0 END + 0.1 * log10(1 + clicks) AS relevance
+RETURN v {.id, .title, .created_at, .author} AS video, score, role, clicks, relevance
+ORDER BY CASE $sort WHEN 'relevance' THEN -relevance WHEN 'clicks' THEN -clicks ELSE 0 END,
+         CASE $sort WHEN 'recent' THEN v.created_at END DESC, v.id
+SKIP $offset LIMIT $limit
+"""
+
+API_VIDEO_TAGS = """
+MATCH (v:Video {id: $id})
+RETURN v.id AS id, COLLECT {
+  MATCH (v)-[h:HAS_TAG]->(t:Tag) WHERE $role IS NULL OR h.role = $role
+  WITH h, t ORDER BY CASE h.role WHEN 'core' THEN 0 ELSE 1 END, h.score DESC, t.id
+  SKIP $offset LIMIT $limit
+  RETURN {tag: t {.id, .name, .kind, .status}, score: h.score, role: h.role, channels: h.channels,
+          model: h.model, at: toString(h.at), evidence: h.evidence}
+} AS tags
+"""
+
+# Why tag T is on video V: the HAS_TAG edge's own channels and evidence, plus the graph facts that
+# support it (tag clicks, queries and products naming it, similar videos carrying it, text fields).
+API_WHY_TAG = """
+MATCH (v:Video {id: $video}), (t:Tag {id: $tag})
+OPTIONAL MATCH (v)-[h:HAS_TAG]->(t)
+OPTIONAL MATCH (t)-[c:CLICKED]->(v)
+WITH v, t, h, c, [t.name] + coalesce(t.aliases, []) AS names
+RETURN v {.id, .title} AS video, t {.id, .name, .kind, .status} AS tag,
+       h {.score, .role, .channels, .model, .evidence, at: toString(h.at)} AS has_tag,
+       c {.count, .days, .counts} AS tag_clicks,
+       COLLECT { MATCH (q:Query)-[qc:CLICKED]->(v) WHERE any(n IN names WHERE q.text CONTAINS n)
+                 RETURN q {.text, count: qc.count} ORDER BY qc.count DESC LIMIT 10 } AS queries,
+       COLLECT { MATCH (v)-[:FEATURES]->(p:Product) WHERE any(n IN names WHERE p.title CONTAINS n)
+                 RETURN p {.id, .title} LIMIT 10 } AS products,
+       COLLECT { MATCH (v)-[s:SIMILAR_TO]-(o:Video)-[:HAS_TAG]->(t)
+                 RETURN o {.id, .title, similarity: s.score} ORDER BY s.score DESC LIMIT 10 } AS similar_videos,
+       [f IN ['title', 'summary', 'asr', 'ocr'] WHERE any(n IN names WHERE v[f] CONTAINS n)] AS text_fields
+"""
+
+API_SIMILAR_VIDEOS = """
+MATCH (v:Video {id: $id})-[s:SIMILAR_TO]-(o:Video) WHERE o <> v
+WITH o, max(s.score) AS score, collect(DISTINCT s.method) AS methods
+RETURN o {.id, .title} AS video, score, {methods: methods} AS evidence
+ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
+"""
+
+# Without SIMILAR_TO edges: videos sharing tags (HAS_TAG or tag clicks) or products with this one.
+API_VIDEOS_SHARING = """
+MATCH (v:Video {id: $id})-[:HAS_TAG|CLICKED|FEATURES]-(x:Tag|Product)-[:HAS_TAG|CLICKED|FEATURES]-(o:Video)
+WHERE o <> v
+WITH o, count(DISTINCT x) AS shared, collect(DISTINCT coalesce(x.name, x.title))[..5] AS via
+RETURN o {.id, .title} AS video, toFloat(shared) AS score, {shared: shared, via: via} AS evidence
+ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
+"""
+
+API_VIDEO_EXISTS = """
+MATCH (v:Video {id: $id}) RETURN v.id AS id, COUNT { (v)-[:SIMILAR_TO]-(:Video) } > 0 AS embedded
+"""
+
+API_TAXONOMY = """
+MATCH (c:Category)
+OPTIONAL MATCH (c)-[:SUBCLASS_OF]->(p:Category)
+RETURN c.id AS id, c.zh AS zh, c.en AS en, c.level AS level, p.id AS parent,
+       COUNT { (c)<-[:IN_CATEGORY]-(:Tag) } AS tags
+ORDER BY id
+"""
+
+# Library export in keyset pages by id, atomic tags before phrases so a re-import finds components.
+API_EXPORT_TAGS_PAGE = """
+MATCH (t:Tag) WHERE t.kind = $kind AND t.id > $after AND ($status IS NULL OR t.status = $status)
+WITH t ORDER BY t.id LIMIT $limit
+OPTIONAL MATCH (t)-[:IN_CATEGORY]->(c:Category)
+RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, coalesce(t.aliases, []) AS aliases,
+       c.id AS category, t.source AS source,
+       COLLECT { MATCH (t)-[co:COMPOSED_OF]->(a:Tag) WITH co, a ORDER BY co.position RETURN a.id } AS components,
+       COLLECT { MATCH (t)-[:BROADER]->(b:Tag) RETURN b.id ORDER BY b.id } AS broader
+ORDER BY id
+"""
+
+# Feedback clicks add to the day's count (a load replaces it); one row per edge with its days.
+_ADD_CLICK_SERIES = """
+WITH c, r, apoc.map.fromLists(coalesce(c.days, []), coalesce(c.counts, [])) AS old
+WITH c, apoc.map.merge(old, apoc.map.fromLists(r.days,
+       [i IN range(0, size(r.days) - 1) | coalesce(old[r.days[i]], 0) + r.counts[i]])) AS m
+WITH c, m, apoc.coll.sort(keys(m)) AS ds
+SET c.days = ds, c.counts = [d IN ds | m[d]],
+    c.count = reduce(total = 0, d IN ds | total + m[d]),
+    c.first_at = date(head(ds)), c.last_at = date(last(ds))
+"""
+
+API_ADD_QUERY_CLICKS = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video_id})
+MERGE (q:Query {text: r.query})
+MERGE (q)-[c:CLICKED]->(v)
+""" + _ADD_CLICK_SERIES
+
+API_ADD_TAG_CLICKS = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video_id})
+MATCH (t:Tag {id: r.tag_id})
+MERGE (t)-[c:CLICKED]->(v)
+""" + _ADD_CLICK_SERIES
+
+API_INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"

@@ -134,6 +134,46 @@ def serve_cmd(ctx, host, port, threads) -> None:
     serve(app, host=s.api_host, port=s.api_port, threads=threads)
 
 
+prefix_option = click.option("--prefix", default="", help="Only tags whose id starts with this.")
+progress_option = click.option("--progress/--no-progress", default=True)
+
+
+@main.command("classify")
+@click.option("--reclassify", is_flag=True, help="Also redo machine-made categories (never curated/curator ones).")
+@click.option("--k", type=click.IntRange(1, 100), default=10, show_default=True, help="Neighbours for the kNN step.")
+@prefix_option
+@progress_option
+@click.pass_context
+def classify_cmd(ctx, reclassify, k, prefix, progress) -> None:
+    """Classify atomic tags into taxonomy leaves: rules, lexicons, then embedding kNN."""
+    from taxonomy.store import classify_atomic
+
+    result = classify_atomic(_graph(ctx), reclassify=reclassify, k=k, prefix=prefix, progress=progress)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+@main.command("structure")
+@prefix_option
+@progress_option
+@click.pass_context
+def structure_cmd(ctx, prefix, progress) -> None:
+    """Split phrase tags into atomic tags, set heads, link BROADER, propose missing parts."""
+    from taxonomy.store import structure_phrases
+
+    click.echo(json.dumps(structure_phrases(_graph(ctx), prefix=prefix, progress=progress), ensure_ascii=False, indent=1))
+
+
+@main.command("dimensions")
+@prefix_option
+@progress_option
+@click.pass_context
+def dimensions_cmd(ctx, prefix, progress) -> None:
+    """Score phrase tags as product/content, trending/long-term, audience/content, question/statement."""
+    from taxonomy.store import phrase_dimensions
+
+    click.echo(json.dumps(phrase_dimensions(_graph(ctx), prefix=prefix, progress=progress), ensure_ascii=False, indent=1))
+
+
 @main.command("mine")
 @click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(["autophrase", "pattern"]),
               help="Run only these pipelines (default: both, merged).")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -30,6 +30,15 @@ class Settings:
     # API: loopback only unless configured otherwise
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # API keys as (name, role, key); repr=False keeps keys out of any logged settings.
+    api_keys: tuple = field(default=(), repr=False)
+    # GET endpoints need no key when true; every write always needs a key of the right role.
+    open_reads: bool = True
+    api_max_body_bytes: int = 1_048_576
+    api_max_import_bytes: int = 64 * 1_048_576
+    api_query_timeout_s: float = 10.0
+    cypher_timeout_s: float = 5.0
+    cypher_max_rows: int = 1000
 
     @classmethod
     def from_env(cls, env: dict | None = None, dotenv: Path | None = None) -> "Settings":
@@ -50,6 +59,13 @@ class Settings:
             data_dir=_path(get("TAGKG_DATA_DIR"), ROOT / "data"),
             api_host=get("TAGKG_API_HOST") or "127.0.0.1",
             api_port=int(get("TAGKG_API_PORT") or 8000),
+            api_keys=_api_keys(get("TAGKG_API_KEYS"), get("TAGKG_API_KEYS_FILE")),
+            open_reads=(get("TAGKG_OPEN_READS") or "true").strip().lower() not in ("0", "false", "no", "off"),
+            api_max_body_bytes=int(get("TAGKG_API_MAX_BODY_BYTES") or 1_048_576),
+            api_max_import_bytes=int(get("TAGKG_API_MAX_IMPORT_BYTES") or 64 * 1_048_576),
+            api_query_timeout_s=float(get("TAGKG_API_QUERY_TIMEOUT_S") or 10.0),
+            cypher_timeout_s=float(get("TAGKG_CYPHER_TIMEOUT_S") or 5.0),
+            cypher_max_rows=int(get("TAGKG_CYPHER_MAX_ROWS") or 1000),
         )
 
     @property
@@ -87,3 +103,21 @@ def _path(value: str | None, default: Path) -> Path:
         return default
     p = Path(value)
     return p if p.is_absolute() else ROOT / p
+
+
+API_ROLES = ("reader", "tagger", "curator", "admin")
+
+
+def _api_keys(inline: str | None, file: str | None) -> tuple:
+    """Parse 'name:role:key' entries (comma- or newline-separated) from the variable and the file."""
+    text = ",".join(t for t in (inline, _path(file, ROOT).read_text() if file else None) if t)
+    keys = []
+    for entry in (e.strip() for e in text.replace("\n", ",").split(",")):
+        if not entry or entry.startswith("#"):
+            continue
+        name, role, key = (entry.split(":", 2) + ["", ""])[:3]
+        if role not in API_ROLES or not name or len(key) < 16:
+            # The key itself is never echoed, only the entry's name.
+            raise ValueError(f"bad API key entry {name!r}: want name:role:key, role one of {API_ROLES}, key >= 16 chars")
+        keys.append((name, role, key))
+    return tuple(keys)

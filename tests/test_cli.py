@@ -5,7 +5,8 @@ import pytest
 
 from tagkg.cli import main
 
-COMMANDS = ["neo4j", "init-db", "load", "demo-data", "load-demo", "stats", "serve"]
+COMMANDS = ["neo4j", "init-db", "load", "demo-data", "load-demo", "stats", "serve", "mine", "classify",
+            "structure", "dimensions", "candidates"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,0 +1,63 @@
+"""GNN pieces without Neo4j: ranking metrics, hold-out split, kNN, encoder cache, index choice."""
+from __future__ import annotations
+
+import numpy as np
+
+from gnn.build_graph import clauses, knn
+from gnn.embed import build_index
+from gnn.evaluate import rank_metrics
+from gnn.export import holdout_videos
+
+
+def test_rank_metrics_filtered_and_raw():
+    tags = np.eye(4, dtype=np.float32)                       # 4 orthogonal tags
+    videos = np.array([[0.9, 0.8, 0.1, 0.0]], np.float32)    # tag0 > tag1 > tag2 > tag3
+    pairs = np.array([[0, 1, 1], [0, 2, 0]])                 # golds: tag1 (raw rank 2), tag2 (raw rank 3)
+    m = rank_metrics(videos, tags, pairs, np.arange(4))
+    # filtered: tag2 does not count tag1 (another gold) above it -> ranks 2 and 2
+    assert m["MR"] == 2.0 and m["raw_MR"] == 2.5 and m["R@1"] == 0.0 and m["R@5"] == 1.0
+    # candidates restrict the ranking: without tag0, tag1 is first
+    m = rank_metrics(videos, tags, pairs, np.array([1, 2, 3]))
+    assert m["R@1"] == 1.0 and m["MR"] == 1.0
+
+
+def test_holdout_is_stable_under_reordering():
+    ids = [f"v{i:05d}" for i in range(1000)]
+    a = {ids[i] for i in holdout_videos(ids, 100, seed=1)}
+    b = {ids[::-1][i] for i in holdout_videos(ids[::-1], 100, seed=1)}
+    c = {ids[i] for i in holdout_videos(ids, 100, seed=2)}
+    assert a == b and len(a) == 100 and a != c
+
+
+def test_knn_excludes_self_and_low_scores():
+    x = np.array([[1, 0], [0.99, 0.141], [0, 1]], np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    src, dst, score = knn(x, 1, 0.5)
+    assert sorted(zip(src.tolist(), dst.tolist())) == [(0, 1), (1, 0)] and (score > 0.9).all()
+
+
+def test_clauses_split_punctuation():
+    assert clauses("白色连衣裙｜可爱发箍。好看！ #vintage") == ["白色连衣裙", "可爱发箍", "好看", "vintage"]
+
+
+def test_index_exact_below_threshold_hnsw_above():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    assert build_index(x).__class__.__name__ == "IndexFlatIP"
+    approx = build_index(x, exact_max=100)
+    assert "HNSW" in approx.__class__.__name__
+    _, exact_nn = build_index(x).search(x[:20], 5)
+    _, approx_nn = approx.search(x[:20], 5)
+    assert np.mean([len(set(a) & set(e)) / 5 for a, e in zip(approx_nn, exact_nn)]) > 0.9
+
+
+def test_encoder_cache_reuses_vectors(tmp_path):
+    from gnn.encode import TextEncoder
+
+    enc = TextEncoder(tmp_path)
+    a = enc.encode(["白色连衣裙", "可爱发箍", "白色连衣裙"])
+    assert a.shape == (3, 512) and np.allclose(a[0], a[2])
+    again = TextEncoder(tmp_path)                     # a new process: vectors come from disk
+    b = again.encode(["可爱发箍"])
+    assert again._model is None and np.allclose(b[0], a[1], atol=1e-3)
