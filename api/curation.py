@@ -2,10 +2,12 @@
 from flask import Blueprint, g
 
 from api.db import get_graph
+from api.errors import ApiError
 from api.schemas import (AliasIn, ApproveIn, CandidatesOut, CandidatesQuery, ChangeOut, HistoryOut, MergeIn,
                          Paging, ReclassifyIn, RejectIn, RenameIn, UnmergeIn)
 from api.spec import endpoint
 from curation import ops
+from graph import queries as Q
 
 bp = Blueprint("curation", __name__, url_prefix="/v1")
 
@@ -66,6 +68,9 @@ def reclassify(tag_id: str, body: ReclassifyIn):
 @endpoint(bp, "/tags/<tag_id>/history", summary="The audit trail of a tag, newest first", query=Paging,
           response=HistoryOut)
 def history(tag_id: str, query: Paging):
-    changes = ops.history(get_graph(), tag_id)
+    graph = get_graph()
+    if not graph.query(Q.API_TAG_EXISTS, id=tag_id):
+        raise ApiError(404, "not_found", f"no tag with id {tag_id!r}")
+    changes = ops.history(graph, tag_id)
     end = query.offset + query.limit
     return {"id": tag_id, "items": changes[query.offset:end], "next_offset": end if len(changes) > end else None}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from api.db import get_graph
-from api.schemas import ExportQuery, ImportQuery, LoadOut
+from api.schemas import ExportQuery, ImportQuery, LoadOut, TagRows
 from api.spec import endpoint
 from graph import queries as Q
 from loaders.load import load_file
@@ -93,7 +93,7 @@ def _turtle(graph, rows):
 
 
 @endpoint(bp, "/library/export", summary="Export the tag library (jsonl, json, csv or SKOS Turtle)",
-          query=ExportQuery, produces=tuple(MEDIA.values()))
+          query=ExportQuery, response=TagRows, produces=tuple(MEDIA.values()))
 def export(query: ExportQuery):
     """Streamed in keyset pages; jsonl and csv are in the format `tagkg load tags` and the import read."""
     graph = get_graph()

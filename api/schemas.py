@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from api.views import RELATIONS
 from loaders.models import ClickRow, Id, Name, ProductRow, VideoRow
@@ -298,6 +298,10 @@ class HistoryOut(Out):
     id: str
     items: list[dict[str, Any]]
     next_offset: int | None
+
+
+class TagRows(RootModel[list[dict[str, Any]]]):
+    """The library as a JSON array of rows in the loader's `tags` format."""
 
 
 class LoadOut(Out):

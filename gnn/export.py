@@ -117,3 +117,39 @@ def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.
     for lo in tqdm(range(0, len(rows), WRITE_BATCH), desc=f"SIMILAR_TO {label}", disable=not progress):
         graph.execute(Q.GNN_MERGE_SIMILAR[label], rows=rows[lo:lo + WRITE_BATCH], method=method)
     return len(rows)
+
+
+def export_files(folder: Path, progress: bool = True) -> GraphData:
+    """The same GraphData read from a demo-data folder (tags/videos/clicks JSONL) without Neo4j, for benches."""
+    folder = Path(folder)
+    tags = [json.loads(line) for line in open(folder / "tags.jsonl", encoding="utf-8") if line.strip()]
+    tag_index = {t["id"]: i for i, t in enumerate(tags)}
+    video_ids, texts, visuals = [], [], []
+    with open(folder / "videos.jsonl", encoding="utf-8") as f:
+        for line in tqdm(f, desc="read videos", unit="video", disable=not progress):
+            r = json.loads(line)
+            video_ids.append(r["id"])
+            texts.append({k: r.get(k) or "" for k in ("title", "summary", "asr", "ocr")})
+            visuals.append(r.get("visual"))
+    video_index = {v: i for i, v in enumerate(video_ids)}
+    queries: dict[str, int] = {}
+    qv, tv = set(), set()
+    with open(folder / "clicks.jsonl", encoding="utf-8") as f:
+        for line in tqdm(f, desc="read clicks", unit="row", disable=not progress):
+            r = json.loads(line)
+            v = video_index.get(r["video_id"])
+            if v is None:
+                continue
+            if r["kind"] == "query":
+                qv.add((queries.setdefault(r["query"], len(queries)), v))
+            elif r.get("tag_id") in tag_index:
+                tv.add((tag_index[r["tag_id"]], v))
+    visual = np.asarray(visuals, np.float32) if visuals and all(visuals) else None
+    pairs = lambda rows: np.asarray(sorted(rows), np.int64).reshape(-1, 2)
+    composed = {(tag_index[t["id"]], tag_index[c]) for t in tags for c in t.get("components", []) if c in tag_index}
+    return GraphData(
+        video_ids=video_ids, video_text=texts, visual=visual,
+        tag_ids=[t["id"] for t in tags], tag_names=[t["name"] for t in tags],
+        tag_approved=np.array([t.get("status") == "approved" for t in tags], bool),
+        query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),
+        has_tag=np.zeros((0, 2), np.int64), composed_of=pairs(composed))

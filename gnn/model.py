@@ -8,14 +8,20 @@ from dgl.nn import HeteroGraphConv, SAGEConv
 
 
 class Tower(nn.Module):
-    """Two-layer MLP to the shared metric space; outputs unit vectors so dot product = cosine."""
+    """Two-layer MLP into the shared space, added to the node's own sentence vector, L2-normalised.
+
+    The skip makes an untrained model exactly the text-only baseline (last layer starts at zero),
+    so training only has to learn what text cosine misses; dot product = cosine.
+    """
 
     def __init__(self, hidden: int, out: int, dropout: float):
         super().__init__()
         self.net = nn.Sequential(nn.Linear(hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, out))
+        nn.init.zeros_(self.net[-1].weight)
+        nn.init.zeros_(self.net[-1].bias)
 
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        return F.normalize(self.net(h), dim=-1)
+    def forward(self, h: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        return F.normalize(text + self.net(h), dim=-1)
 
 
 class TagGNN(nn.Module):
@@ -23,7 +29,9 @@ class TagGNN(nn.Module):
 
     def __init__(self, in_dims: dict[str, int], etypes: list[str], hidden: int, out: int, n_layers: int,
                  dropout: float):
+        """out = the sentence-vector size: the first `out` input columns of video and tag are that vector."""
         super().__init__()
+        self.out = out
         self.proj = nn.ModuleDict({nt: nn.Linear(d, hidden) for nt, d in in_dims.items()})
         self.layers = nn.ModuleList(
             HeteroGraphConv({et: SAGEConv(hidden, hidden, "mean") for et in etypes}, aggregate="sum")
@@ -48,6 +56,8 @@ class TagGNN(nn.Module):
     def embed(self, blocks: list, x: dict[str, torch.Tensor]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         """(video, tag) unit embeddings of the destination nodes, (n, out) each; None for an absent type."""
         h = self.forward(blocks, x)
-        video = self.video_tower(h["video"]) if "video" in h else None
-        tag = self.tag_tower(h["tag"]) if "tag" in h else None
+        n_dst = (lambda nt: blocks[-1].num_dst_nodes(nt)) if blocks else (lambda nt: len(x[nt]))
+        text = {nt: x[nt][:n_dst(nt), :self.out] for nt in ("video", "tag") if nt in h}   # (n_dst, out)
+        video = self.video_tower(h["video"], text["video"]) if "video" in h else None
+        tag = self.tag_tower(h["tag"], text["tag"]) if "tag" in h else None
         return video, tag

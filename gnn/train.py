@@ -34,7 +34,7 @@ class TrainConfig:
     holdout: int = 1000           # held-out videos (capped at a fifth of the corpus)
     # model
     hidden: int = 128
-    out_dim: int = 64
+    out_dim: int = 512            # = sentence-vector size: towers add to the text vector (see model.Tower)
     n_layers: int = 2             # 0 = two towers on text features only, no graph
     fanouts: tuple[int, ...] = (8, 4)  # sampled neighbours per edge type, per layer
     dropout: float = 0.1

@@ -545,8 +545,9 @@ RETURN t {.id, .name, .kind, .status, .aliases, .source, .score, .pipelines, .ho
        CASE WHEN t.head IS NULL THEN NULL ELSE {id: t.head, name: h.name} END AS head,
        apoc.map.fromPairs([k IN keys(t) WHERE k STARTS WITH 'dim_' | [substring(k, 4), t[k]]]) AS dimensions,
        m {.id, .name} AS merged_into,
-       COUNT { (t)<-[:HAS_TAG]-(:Video) } AS tagged_videos,
-       COUNT { (t)-[:CLICKED]->(:Video) } AS clicked_videos
+       // no label on the far node: the planner then reads the stored degree instead of walking edges
+       COUNT { (t)<-[:HAS_TAG]-() } AS tagged_videos,
+       COUNT { (t)-[:CLICKED]->() } AS clicked_videos
 """
 
 # Related tags, one statement per relation; each returns (tag, score, evidence) pages.
@@ -738,3 +739,12 @@ MERGE (t)-[c:CLICKED]->(v)
 """ + _ADD_CLICK_SERIES
 
 API_INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
+
+# bench/vector_latency.py: a throw-away label with its own vector index, so real indexes stay untouched.
+GNN_BENCH_VECTOR_INDEX = ("CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding "
+                          "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}")
+GNN_BENCH_WRITE = "UNWIND $rows AS r CREATE (n:VecBench {id: r.id, embedding: r.vec})"
+GNN_BENCH_QUERY = ("CALL db.index.vector.queryNodes('vecbench_embedding', $k, $vec) YIELD node, score "
+                   "RETURN node.id AS id, score")
+GNN_BENCH_CLEAR = "MATCH (n:VecBench) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+GNN_BENCH_DROP_INDEX = "DROP INDEX vecbench_embedding IF EXISTS"

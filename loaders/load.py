@@ -47,7 +47,7 @@ class LoadReport:
     def summary(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
         text = (f"{self.kind}: {self.rows} rows read, {self.stored} stored, {self.rejected} rejected "
-                f"in {self.seconds:.1f}s ({rate:,.0f} rows/s)")
+                f"in {self.seconds:.2f}s ({rate:,.0f} rows/s)")
         if self.rejected:
             top = ", ".join(f"{r} x{n}" for r, n in sorted(self.reasons.items(), key=lambda x: -x[1])[:5])
             text += f"\n  rejects written to {self.rejects_path}\n  most common: {top}"

@@ -52,8 +52,8 @@ install() {
   command -v mvn >/dev/null || die "Maven (mvn) is required to fetch the Neo4j jars (apt-get install maven)"
   say "resolving Neo4j jars from Maven Central into neo4j/lib (cached in ~/.m2) ..."
   (cd "$ROOT/neo4j" && rm -rf lib plugins &&
-    mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime &&
-    mvn -q -B -Papoc dependency:copy-dependencies -DoutputDirectory=plugins.all -DincludeScope=runtime &&
+    mvn -q -B -Dstyle.color=never dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime &&
+    mvn -q -B -Dstyle.color=never -Papoc dependency:copy-dependencies -DoutputDirectory=plugins.all -DincludeScope=runtime &&
     mkdir -p plugins &&
     # plugins/ keeps only what APOC adds to the server's own classpath.
     for j in plugins.all/*.jar; do [ -e "lib/$(basename "$j")" ] || mv "$j" plugins/; done &&

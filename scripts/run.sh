@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end: install what is missing, start Neo4j, build the demo corpus, load it,
-# then serve the API (foreground; Ctrl-C stops the API, `scripts/neo4j.sh stop` stops Neo4j).
+# build the tag library (mine, classify, structure, dimensions), then serve the API
+# (foreground; Ctrl-C stops the API, `scripts/neo4j.sh stop` stops Neo4j).
 # TAGKG_DEMO_VIDEOS sets the corpus size (default 20000).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,6 +15,12 @@ bash scripts/neo4j.sh start
 $T init-db
 $T demo-data --videos "$N" --seed 0 --out "$DATA/demo"
 $T load-demo --dir "$DATA/demo"
+# The tag library: mine candidates, classify atomic tags without a class (mined ones included),
+# split phrases into parts with heads and BROADER links, score phrase dimensions.
+$T mine --top-k 2000
+$T classify
+$T structure
+$T dimensions
 $T stats
 
 HTTP=${TAGKG_HTTP_PORT:-7474}; BOLT=${TAGKG_BOLT_PORT:-7687}; API=${TAGKG_API_PORT:-8000}

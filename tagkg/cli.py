@@ -130,7 +130,11 @@ def serve_cmd(ctx, host, port, threads) -> None:
     s: Settings = ctx.obj
     s = s.with_(api_host=host or s.api_host, api_port=port or s.api_port)
     app = create_app(s)
-    click.echo(f"tagkg API on http://{s.api_host}:{s.api_port}/  (try: curl http://{s.api_host}:{s.api_port}/v1/stats)")
+    base = f"http://{s.api_host}:{s.api_port}"
+    click.echo(f"tagkg API      {base}/v1  (OpenAPI {base}/v1/openapi.json, docs {base}/v1/docs)\n"
+               f"curator page   {base}/curator/\n"
+               f"health         {base}/healthz   metrics {base}/metrics\n"
+               f"example call   curl '{base}/v1/tags?q=%E8%BF%9E%E8%A1%A3%E8%A3%99'   (q=连衣裙)")
     serve(app, host=s.api_host, port=s.api_port, threads=threads)
 
 

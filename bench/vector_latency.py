@@ -1,0 +1,88 @@
+"""Neo4j vector-index query latency (p50/p99) beside FAISS, on 100k tag-like vectors.
+
+usage: python -m bench.vector_latency [--n 100000] [--dim 128] [--queries 500]
+Uses tagkg's configured Neo4j (set TAGKG_NEO4J_HOME / TAGKG_BOLT_PORT to a private server) and a
+throw-away :VecBench label with its own index, removed afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from bench.common import write_result
+from bench.faiss_ann import clustered
+from graph import queries as Q
+from graph.db import connect
+from tagkg.config import Settings
+
+
+def latencies(fn, queries: np.ndarray) -> tuple[dict, list]:
+    """p50/p99/mean in ms of fn(q) per single query, and the results."""
+    times, out = [], []
+    for q in queries:
+        t = time.perf_counter()
+        out.append(fn(q))
+        times.append((time.perf_counter() - t) * 1000)
+    t = np.array(times)
+    return {"p50_ms": round(float(np.percentile(t, 50)), 3), "p99_ms": round(float(np.percentile(t, 99)), 3),
+            "mean_ms": round(float(t.mean()), 3)}, out
+
+
+def recall(got: list, truth: np.ndarray) -> float:
+    return round(float(np.mean([len(set(g) & set(t.tolist())) / len(t) for g, t in zip(got, truth)])), 4)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--queries", type=int, default=500)
+    ap.add_argument("--k", type=int, default=10)
+    args = ap.parse_args(argv)
+    rng = np.random.default_rng(0)
+    x = clustered(args.n + args.queries, args.dim, 2000, rng)
+    base, qs = x[:args.n], x[args.n:]
+    graph = connect(Settings.from_env())
+
+    while graph.execute(Q.GNN_BENCH_CLEAR)[0]["deleted"]:
+        pass
+    graph.execute(Q.GNN_BENCH_VECTOR_INDEX, dim=args.dim)
+    t = time.perf_counter()
+    for lo in tqdm(range(0, args.n, 2000), desc="write :VecBench"):
+        graph.execute(Q.GNN_BENCH_WRITE, rows=[{"id": lo + i, "vec": v.tolist()} for i, v in enumerate(base[lo:lo + 2000])])
+    graph.execute("CALL db.awaitIndexes(1200)")
+    load_s = time.perf_counter() - t
+
+    exact = faiss.IndexFlatIP(args.dim)
+    exact.add(base)
+    _, truth = exact.search(qs, args.k)
+    hnsw = faiss.IndexHNSWFlat(args.dim, 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction, hnsw.hnsw.efSearch = 64, 64
+    hnsw.add(base)
+    runs = {}
+    for _ in range(20):   # warm the driver, the page cache and the JIT
+        graph.query(Q.GNN_BENCH_QUERY, k=args.k, vec=qs[0].tolist())
+    runs["neo4j_vector_index"], got = latencies(
+        lambda q: [r["id"] for r in graph.query(Q.GNN_BENCH_QUERY, k=args.k, vec=q.tolist())], qs)
+    runs["neo4j_vector_index"]["recall@10_vs_exact"] = recall(got, truth)
+    for name, index in (("faiss_exact_flat", exact), ("faiss_hnsw", hnsw)):
+        runs[name], got = latencies(lambda q: index.search(q.reshape(1, -1), args.k)[1][0].tolist(), qs)
+        runs[name]["recall@10_vs_exact"] = recall(got, truth)
+    while graph.execute(Q.GNN_BENCH_CLEAR)[0]["deleted"]:
+        pass
+    graph.execute(Q.GNN_BENCH_DROP_INDEX)
+    result = {"vectors": args.n, "dim": args.dim, "queries": args.queries, "k": args.k,
+              "neo4j_load_and_index_s": round(load_s, 1), "runs": runs,
+              "note": "single queries one at a time; Neo4j timings include the Bolt round trip from Python"}
+    path = write_result("vector_latency", result)
+    print(json.dumps(result, indent=1))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
