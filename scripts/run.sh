@@ -23,12 +23,18 @@ $T structure
 $T dimensions
 $T stats
 
-HTTP=${TAGKG_HTTP_PORT:-7474}; BOLT=${TAGKG_BOLT_PORT:-7687}; API=${TAGKG_API_PORT:-8000}
+# A local curator key for the page and write calls, generated once and kept out of git.
+KEYS=${TAGKG_API_KEYS_FILE:-$ROOT/.tagkg-keys}
+if [ -z "${TAGKG_API_KEYS:-}" ] && [ ! -f "$KEYS" ]; then
+  (umask 077; echo "demo-curator:curator:$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$KEYS")
+fi
+[ -n "${TAGKG_API_KEYS:-}" ] || export TAGKG_API_KEYS_FILE=$KEYS
+
+HTTP=${TAGKG_HTTP_PORT:-7474}; BOLT=${TAGKG_BOLT_PORT:-7687}
 cat <<MSG
 
 tagkg is up.
-  Neo4j Browser  http://127.0.0.1:$HTTP/browser/   (bolt://127.0.0.1:$BOLT, user neo4j, password: scripts/neo4j.sh password)
-  REST API       http://127.0.0.1:$API/
-  example call   curl http://127.0.0.1:$API/v1/videos/v0000001
+  Neo4j Browser  http://127.0.0.1:$HTTP/browser/   (bolt://127.0.0.1:$BOLT, user neo4j, password: bash scripts/neo4j.sh password)
+  API keys       ${TAGKG_API_KEYS_FILE:-from TAGKG_API_KEYS}   (send one as X-API-Key for writes and /v1/cypher)
 MSG
 exec $T serve
