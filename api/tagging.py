@@ -29,3 +29,121 @@ def why(video_id: str, tag_id: str):
     if out is None:
         raise ApiError(404, "not_found", f"no video {video_id!r} or no tag {tag_id!r}")
     return out
+
+
+# --- computing tags (recall + rank) -----------------------------------------------------------------
+from typing import Annotated  # noqa: E402
+
+from flask import current_app  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+
+from loaders.models import Id  # noqa: E402
+
+MAX_BATCH = 500
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComputeBody(_Body):
+    persist: bool = False
+
+
+class ProductIn(_Body):
+    id: str | None = None
+    title: Annotated[str, Field(max_length=500)]
+    category: Annotated[str, Field(max_length=200)] = ""
+
+
+class QueryIn(_Body):
+    query: Annotated[str, Field(min_length=1, max_length=200)]
+    count: Annotated[int, Field(ge=1)] = 1
+
+
+class VideoPayload(_Body):
+    id: str | None = None
+    title: Annotated[str, Field(max_length=500)]
+    summary: Annotated[str, Field(max_length=5_000)] = ""
+    asr: Annotated[str, Field(max_length=50_000)] = ""
+    ocr: Annotated[str, Field(max_length=10_000)] = ""
+    visual: Annotated[list[float], Field(max_length=2048)] | None = None
+    products: Annotated[list[ProductIn], Field(max_length=100)] = []
+    queries: Annotated[list[QueryIn], Field(max_length=200)] = []
+
+
+class BatchBody(_Body):
+    video_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_BATCH)] = []
+    videos: Annotated[list[VideoPayload], Field(max_length=MAX_BATCH)] = []
+    persist: bool = False
+
+
+class TagOut(BaseModel):
+    tag: str
+    name: str
+    score: float
+    core_score: float
+    channels: list[str]
+    evidence: dict
+
+
+class TaggedOut(BaseModel):
+    video: str | None
+    model: str
+    core: list[TagOut]
+    related: list[TagOut]
+
+
+class BatchOut(BaseModel):
+    items: list[TaggedOut]
+    missing: list[str]
+
+
+def _tagger():
+    from tagging.tagger import get_tagger
+
+    return get_tagger(get_graph(), current_app.config["SETTINGS"])
+
+
+@bp.record_once
+def _register_health(state) -> None:
+    """Health reports which ranking model tags are computed with (recall-only before the first training)."""
+    def check():
+        from tagging.tagger import latest_rank_version
+
+        version = latest_rank_version(state.app.config["SETTINGS"])
+        return version is not None, {"rank_model": version or "none: recall-only scores"}
+
+    state.app.extensions["tagkg.health"]["tagging"] = check
+
+
+@endpoint(bp, "/videos/<video_id>/tags/compute", "POST", role="tagger", body=ComputeBody, response=TaggedOut,
+          summary="Compute a stored video's tags now (recall + rank); persist=true also writes HAS_TAG")
+def compute_tags(video_id: str, body: ComputeBody):
+    from tagging.tagger import tag_stored
+
+    out = tag_stored(get_graph(), current_app.config["SETTINGS"], [video_id], persist=body.persist, tagger=_tagger())
+    if not out:
+        raise ApiError(404, "not_found", f"no video with id {video_id!r}")
+    return out[0]
+
+
+@endpoint(bp, "/tagging/tag", "POST", role="tagger", body=VideoPayload, response=TaggedOut,
+          summary="Tag an ad-hoc video payload without storing it")
+def tag_payload(body: VideoPayload):
+    from tagging.tagger import tag_payloads
+
+    return tag_payloads(get_graph(), current_app.config["SETTINGS"], [body.model_dump()], tagger=_tagger())[0]
+
+
+@endpoint(bp, "/tagging/batch", "POST", role="tagger", body=BatchBody, response=BatchOut,
+          summary="Tag many stored videos (video_ids, optionally persisted) and/or ad-hoc payloads in one call")
+def tag_batch(body: BatchBody):
+    from tagging.tagger import tag_payloads, tag_stored
+
+    graph, settings, tagger = get_graph(), current_app.config["SETTINGS"], _tagger()
+    items = tag_stored(graph, settings, body.video_ids, persist=body.persist, tagger=tagger) if body.video_ids else []
+    found = {r["video"] for r in items}
+    if body.videos:
+        items += tag_payloads(graph, settings, [v.model_dump() for v in body.videos], tagger=tagger)
+    return {"items": items, "missing": [v for v in body.video_ids if v not in found]}

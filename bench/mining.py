@@ -10,10 +10,12 @@ usage: python -m bench.mining [--videos 100000] [--seed 0] [--hide 0.2]
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import threading
 import time
+from datetime import date, timedelta
 
 import psutil
 
@@ -27,14 +29,19 @@ from taxonomy.tree import load_taxonomy
 TARGETS = {"precision_at_n": 0.80, "seconds": 600, "peak_memory_gb": 4.0}
 
 
-def docs(folder):
-    """Videos (title, summary, ASR, OCR joined) then search-query click rows, as mining documents."""
+def docs(folder, seen: dict):
+    """Videos (title, summary, ASR, OCR joined) then search-query click rows, as mining documents;
+    `seen["last"]` ends up as the latest date (mining's default `now`)."""
+    last = ""
     for v in iter_jsonl(folder / "videos.jsonl"):
+        last = max(last, v["created_at"][:10])
         yield {"id": v["id"], "text": "\n".join(v.get(k) or "" for k in ("title", "summary", "asr", "ocr")),
                "date": v["created_at"]}
     for c in iter_jsonl(folder / "clicks.jsonl"):
         if c["kind"] == "query":
+            last = max(last, c["day"])
             yield {"id": f"q:{c['video_id']}:{c['day']}", "text": c["query"], "date": c["day"]}
+    seen["last"] = date.fromisoformat(last)
 
 
 def split_library(tags: list[dict], share: float, seed: int) -> tuple[list[dict], list[dict]]:
@@ -59,17 +66,30 @@ def evaluate(ranked: list[dict], hidden: list[dict], gold: set[str]) -> dict:
             "recall": round(sum(bool(keys_of(t) & every) for t in hidden) / n, 4) if n else None}
 
 
-def trending_recall(folder, hidden: list[dict], cands: list[dict]) -> dict:
-    """Of the hidden tags the generator made trend, how many were proposed, and how many flagged hot."""
-    import json
-
-    trending = {t["tag_id"] for t in json.loads((folder / "trending.json").read_text())["tags"]}
-    hot_keys = {c["key"] for c in cands if c["evidence"].get("hot")}
-    found = {c["key"] for c in cands}
-    tags = [t for t in hidden if t["id"] in trending]
-    return {"hidden_trending": len(tags), "proposed": sum(bool(keys_of(t) & found) for t in tags),
-            "flagged_hot": sum(bool(keys_of(t) & hot_keys) for t in tags),
-            "hot_candidates": len(hot_keys)}
+def trending_recall(folder, hidden: list[dict], cands: list[dict], now: date) -> dict:
+    """Of the hidden tags the generator made trend for 1-3 weeks: how many were proposed, how many are
+    hot now, and for how many the strongest burst in their weekly series overlaps the true burst
+    weeks and would have been flagged hot then."""
+    info = json.loads((folder / "trending.json").read_text())
+    start = date.fromisoformat(info["span_start"])
+    weeks = {t["tag_id"]: t["weeks"] for t in info["tags"]}
+    by_key = {c["key"]: c for c in cands}
+    out = {"hidden_trending": 0, "proposed": 0, "hot_now": 0, "burst_found": 0,
+           "hot_candidates": sum(bool(c["evidence"].get("hot")) for c in cands)}
+    for tag in (t for t in hidden if t["id"] in weeks):
+        out["hidden_trending"] += 1
+        cand = next((by_key[k] for k in keys_of(tag) if k in by_key), None)
+        if cand is None:
+            continue
+        ev = cand["evidence"]
+        out["proposed"] += 1
+        out["hot_now"] += ev["hot"]
+        peak_end = now - timedelta(weeks=ev["peak"]["weeks_ago"])
+        peak_start = peak_end - timedelta(weeks=4) + timedelta(days=1)
+        overlap = any(peak_start <= start + timedelta(weeks=w, days=6) and start + timedelta(weeks=w) <= peak_end
+                      for w in weeks[tag["id"]])
+        out["burst_found"] += overlap and ev["peak"]["hot"]
+    return out
 
 
 class PeakRss:
@@ -116,7 +136,8 @@ def main(argv=None) -> None:
 
     t0 = time.perf_counter()
     with PeakRss() as rss:
-        cands = mine(docs(folder), given, load_taxonomy(), workers=args.workers, progress=not args.no_progress,
+        seen: dict = {}
+        cands = mine(docs(folder, seen), given, load_taxonomy(), workers=args.workers, progress=not args.no_progress,
                      seed=args.seed)
     seconds = time.perf_counter() - t0
     peak_gb = rss.peak / 2**30
@@ -130,7 +151,7 @@ def main(argv=None) -> None:
     report = {
         "corpus": {"videos": args.videos, "seed": args.seed, "tags": len(tags), "phrase_tags":
                    sum(t["kind"] == "phrase" for t in tags), "hidden": len(hidden)},
-        "results": results, "found_by_both": both, "trending": trending_recall(folder, hidden, cands),
+        "results": results, "found_by_both": both, "trending": trending_recall(folder, hidden, cands, seen["last"]),
         "seconds": round(seconds, 1), "peak_memory_gb": round(peak_gb, 3), "ru_maxrss_main_gb": round(maxrss_gb, 3),
         "targets": TARGETS,
         "met": {"precision_at_n": results["merged"]["precision_at_n"] >= TARGETS["precision_at_n"],

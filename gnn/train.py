@@ -76,10 +76,12 @@ def split(data: GraphData, truth_path: Path, cfg: TrainConfig) -> Split:
 
 
 def seed_everything(seed: int) -> None:
+    """Seed every RNG; DGL samples on one thread because its multithreaded sampler is not reproducible."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     dgl.seed(seed)
+    dgl.utils.set_num_threads(1)
 
 
 def _device(cfg: TrainConfig) -> torch.device:
@@ -130,7 +132,9 @@ def fit(g: dgl.DGLHeteroGraph, sp: Split, sim: SimilarEdges, cfg: TrainConfig, p
     train_videos = np.array(sorted(gold_of))
     n_tags = g.num_nodes("tag")
     steps = (len(train_videos) + cfg.batch_videos - 1) // cfg.batch_videos
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=max(1, steps * cfg.epochs), pct_start=0.1)
+    total = max(4, steps * cfg.epochs)
+    # 10% warm-up, at least 2 steps (OneCycleLR divides by the warm-up length minus one)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=total, pct_start=max(0.1, 2.5 / total))
     history, started = [], time.perf_counter()
     for epoch in range(cfg.epochs):
         model.train()

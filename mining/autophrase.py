@@ -33,11 +33,11 @@ _POS_OF_TAG = {"n": "n", "v": "v", "a": "a", "d": "d", "r": "r", "p": "p", "c": 
 
 
 def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_tokens: list[tuple[dict, list[str]]],
-                    variants: np.ndarray, *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
+                    slips: np.ndarray, *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
                     progress: bool = True) -> list[dict]:
     """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model.
 
-    `variants`: variants.variant_features of every table row."""
+    `slips`: variants.variant_features of every table row (typo and truncation evidence)."""
     rows = np.flatnonzero(table.count >= min_count)
     if not len(rows):
         return []
@@ -47,9 +47,9 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
     folds = np.array([int(hashlib.sha1(k.encode()).hexdigest()[:8], 16) % FOLDS for k in keys])
     bar = tqdm(total=2 * FOLDS, desc="autophrase", disable=not progress)
     quality = cross_fit(quality_features(table, rows, tokens), y, folds, _forest(seed), seed, bar)
-    tag_x = np.column_stack([quality, tag_features(tokens, keys, lib, phrase_tokens), variants[rows]])
+    tag_x = np.column_stack([quality, tag_features(tokens, lib, phrase_tokens), slips[rows]])
     with threadpool_limits(1):  # OpenMP threads contending on a shared 2-core machine run 20x slower
-        score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=200, random_state=seed), seed, bar)
+        score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=100, random_state=seed), seed, bar)
     bar.close()
     out = []
     for j in np.argsort(-score, kind="stable"):
@@ -94,37 +94,45 @@ def cross_fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray, model, seed: int,
 
 def quality_features(table: NgramTable, rows: np.ndarray, tokens: list[list[str]]) -> np.ndarray:
     """AutoPhrase's phrase-quality features: frequency, concordance (PMI), completeness, context
-    diversity (branching entropy), IDF and the POS classes of the first and last token."""
+    diversity (branching entropy, also relative to its maximum log(count): a frequent n-gram always
+    followed by the same token is a fragment), IDF and the POS classes of the first and last token."""
     le, re_ = table.left_entropy[rows], table.right_entropy[rows]
-    df = table.df[rows]
+    count, df = table.count[rows], table.df[rows]
     stats = np.column_stack([
-        table.n[rows], [sum(map(len, t)) for t in tokens], np.log1p(table.count[rows]), np.log1p(df),
+        table.n[rows], [sum(map(len, t)) for t in tokens], np.log1p(count), np.log1p(df),
         np.log(table.n_docs / np.maximum(df, 1)), table.pmi[rows], le, re_, np.minimum(le, re_),
-        table.super_ratio[rows], table.sub_ratio[rows], df / table.count[rows],
+        np.minimum(le, re_) / np.log(np.maximum(count, 2)), table.super_ratio[rows], table.sub_ratio[rows],
+        df / count,
     ])
     return np.column_stack([stats, _pos_onehot([t[0] for t in tokens]), _pos_onehot([t[-1] for t in tokens])])
 
 
-def tag_features(tokens: list[list[str]], keys: list[str], lib: Library,
-                 phrase_tokens: list[tuple[dict, list[str]]]) -> np.ndarray:
+def tag_features(tokens: list[list[str]], lib: Library, phrase_tokens: list[tuple[dict, list[str]]]) -> np.ndarray:
     """Tag-likeness: how much of the n-gram is atomic tags, how many trusted phrases share its
-    category pattern (itself left out), and filler words at its edges or inside."""
-    leaf_of = lambda t: lib.category.get(lib.atomic_by_key.get(tag_key(t)), "")  # noqa: E731
+    category pattern, and filler words at its edges or inside.
+
+    The pattern support counts the n-gram itself when it is a trusted phrase: leaving it out would
+    make support - 1 (positives) vs support (the rest) a label leak that trees learn exactly.
+    """
+    leaves: dict[str, str] = {}
+
+    def leaf_of(token: str) -> str:
+        if token not in leaves:
+            leaves[token] = lib.category.get(lib.atomic_by_key.get(tag_key(token)), "")
+        return leaves[token]
+
     leaf_sig = lambda toks: tuple(leaf_of(t) or "=" + t for t in toks)  # noqa: E731
     top_sig = lambda toks: tuple((leaf_of(t) or "=" + t).split(".")[0] for t in toks)  # noqa: E731
     support_leaf, support_top = {}, {}
     for _, toks in phrase_tokens:
         for sig, table in ((leaf_sig(toks), support_leaf), (top_sig(toks), support_top)):
             table[sig] = table.get(sig, 0) + 1
-    own = {tag_key(p["name"]) for p, _ in phrase_tokens}
     rows = []
-    for toks, key in zip(tokens, keys):
+    for toks in tokens:
         atomic = [bool(leaf_of(t)) for t in toks]
-        self_count = key in own
         rows.append((
             len(toks), sum(atomic), sum(atomic) / len(toks), atomic[0], atomic[-1],
-            np.log1p(max(support_leaf.get(leaf_sig(toks), 0) - self_count, 0)),
-            np.log1p(max(support_top.get(top_sig(toks), 0) - self_count, 0)),
+            np.log1p(support_leaf.get(leaf_sig(toks), 0)), np.log1p(support_top.get(top_sig(toks), 0)),
             toks[0] in FILLERS, toks[-1] in FILLERS, sum(t in FILLERS for t in toks[1:-1]),
             sum(map(len, toks)), any(ch.isdigit() for t in toks for ch in t),
             any(ch.isascii() and ch.isalpha() for t in toks for ch in t),
@@ -145,5 +153,5 @@ def _pos_onehot(words: list[str]) -> np.ndarray:
 def _forest(seed: int) -> RandomForestClassifier:
     # Small bootstrap samples per tree, as AutoPhrase's ensemble of trees on small label samples: robust
     # to the noisy negatives and cheap.
-    return RandomForestClassifier(n_estimators=60, max_samples=0.2, min_samples_leaf=5, max_features="sqrt",
-                                  n_jobs=2, random_state=seed)
+    return RandomForestClassifier(n_estimators=40, max_samples=0.2, min_samples_leaf=5, max_depth=14,
+                                  max_features="sqrt", n_jobs=2, random_state=seed)

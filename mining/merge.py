@@ -8,7 +8,7 @@ from mining.library import Library
 from mining.normalize import normalize, tag_key
 
 # Evidence both pipelines read off the same n-gram; kept once at the top of a candidate's evidence.
-SHARED = ("count", "doc_freq", "contexts", "recent", "baseline", "burst_ratio", "burst_z", "hot")
+SHARED = ("count", "doc_freq", "contexts", "recent", "baseline", "burst_ratio", "burst_z", "hot", "weekly", "peak")
 
 
 def candidate_id(key: str) -> str:

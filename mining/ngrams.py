@@ -12,7 +12,8 @@ from tqdm import tqdm
 
 from mining.corpus import Corpus
 from mining.normalize import tag_key
-from mining.trend import RECENT_DAYS, burst, hot
+from mining.trend import (HISTORY_WEEKS, MIN_EVIDENCE, RECENT_DAYS, RECENT_WEEKS, burst, hot, overdispersion,
+                          peak_burst)
 
 SAMPLES = 3
 
@@ -25,13 +26,17 @@ class NgramTable:
     pmi: np.ndarray            # min over split points of log p(ab) / (p(a) p(b)); 0 for single tokens
     left_entropy: np.ndarray   # branching entropy of the preceding token (boundaries count as distinct)
     right_entropy: np.ndarray  # same for the following token
-    super_ratio: np.ndarray    # max share of its occurrences inside one longer kept n-gram
+    super_ratio: np.ndarray    # max share of its occurrences inside one longer kept n-gram (0 at max_n)
     sub_ratio: np.ndarray      # its count / the smaller count of its two (n-1)-token sub-grams
-    recent: np.ndarray         # occurrences in documents of the last RECENT_DAYS up to `now`
+    weekly: np.ndarray         # (m, HISTORY_WEEKS) occurrences per week, newest first, the first ending `now`
+    recent: np.ndarray         # occurrences in the last RECENT_DAYS up to `now`
     baseline: np.ndarray       # occurrences in earlier dated documents
     burst_ratio: np.ndarray    # recent rate / baseline rate, smoothed (see trend.burst)
-    burst_z: np.ndarray        # Poisson z-score of the recent count
-    hot: np.ndarray            # trending: see trend.hot
+    burst_z: np.ndarray        # z-score of the recent count (Poisson, overdispersion-corrected)
+    hot: np.ndarray            # trending now: see trend.hot
+    peak_weeks_ago: np.ndarray  # the strongest 4-week burst in the history ends this many weeks before `now`
+    peak_z: np.ndarray         # its z-score
+    peak_hot: np.ndarray       # whether it would have been flagged hot then
     samples: np.ndarray        # (m, SAMPLES) positions of its first occurrences, -1 padded
     texts: list[str]           # n-gram tokens joined
     keys: list[str]            # their dedupe keys (normalize.tag_key)
@@ -49,8 +54,8 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
     default the latest document date) ends the recent window of the trend statistics."""
     dated = corpus.doc_days[corpus.doc_days >= 0]
     now = now if now is not None else int(dated.max()) if len(dated) else 0
-    recent_start = now - RECENT_DAYS + 1
-    baseline_days = recent_start - int(dated.min()) if len(dated) else 0
+    baseline_days = now - RECENT_DAYS + 1 - int(dated.min()) if len(dated) else 0
+    history = min(HISTORY_WEEKS, (now - int(dated.min())) // 7 + 1) if len(dated) else 0
     T = corpus.tokens
     V = len(corpus.vocab)
     word = np.zeros(len(T), dtype=bool)
@@ -79,8 +84,7 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
         ids[pos] = local
         ids_by_n.append(ids)
         sel = local >= 0
-        lvl = _occurrence_stats(corpus, pos[sel], local[sel], int(keep.sum()), n, word, corpus.doc_days,
-                                recent_start, now)
+        lvl = _occurrence_stats(corpus, pos[sel], local[sel], int(keep.sum()), n, word, corpus.doc_days, now)
         del pos, local, sel
         lvl["count"] = cnt[keep]
         rep = lvl["samples"][:, 0]
@@ -99,11 +103,22 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
         bar.update(1)
     bar.close()
     del ids_by_n
-    cat = {k: np.concatenate([lvl[k] for lvl in levels]) for k in levels[0]}
+    cat = {k: np.concatenate([lvl[k] for lvl in levels]) for k in levels[0]} if levels else _empty()
     texts = [corpus.text(int(p), int(n)) for p, n in zip(cat["samples"][:, 0], cat["n"])]
     ratio, z = burst(cat["recent"], cat["baseline"], RECENT_DAYS, baseline_days)
-    return NgramTable(texts=texts, keys=[tag_key(t) for t in texts], n_docs=len(corpus.doc_ids), burst_ratio=ratio, burst_z=z,
-                      hot=hot(cat["recent"], ratio, z), **cat)
+    z = z / np.sqrt(overdispersion(z, cat["recent"] + cat["baseline"] >= MIN_EVIDENCE))
+    peak_s, peak_z, peak_hot = peak_burst(cat["weekly"], history)
+    return NgramTable(texts=texts, keys=[tag_key(t) for t in texts], n_docs=len(corpus.doc_ids), burst_ratio=ratio,
+                      burst_z=z, hot=hot(cat["recent"], ratio, z), peak_weeks_ago=peak_s, peak_z=peak_z,
+                      peak_hot=peak_hot, **cat)
+
+
+def _empty() -> dict:
+    """Statistics of no n-grams (a corpus without any frequent word)."""
+    cat = {k: np.zeros(0) for k in ("count", "df", "pmi", "left_entropy", "right_entropy", "super_ratio",
+                                     "sub_ratio", "recent", "baseline")}
+    return {**cat, "n": np.zeros(0, np.int8), "samples": np.zeros((0, SAMPLES), np.int64),
+            "weekly": np.zeros((0, HISTORY_WEEKS), np.int32)}
 
 
 def describe(table: NgramTable, corpus: Corpus, i: int) -> dict:
@@ -112,11 +127,13 @@ def describe(table: NgramTable, corpus: Corpus, i: int) -> dict:
             "contexts": [corpus.context(int(p), int(table.n[i])) for p in table.samples[i] if p >= 0],
             "recent": int(table.recent[i]), "baseline": int(table.baseline[i]),
             "burst_ratio": round(float(table.burst_ratio[i]), 3), "burst_z": round(float(table.burst_z[i]), 3),
-            "hot": bool(table.hot[i])}
+            "hot": bool(table.hot[i]), "weekly": table.weekly[i, ::-1].tolist(),
+            "peak": {"weeks_ago": int(table.peak_weeks_ago[i]), "z": round(float(table.peak_z[i]), 3),
+                     "hot": bool(table.peak_hot[i])}}
 
 
 def _occurrence_stats(corpus: Corpus, pos: np.ndarray, lid: np.ndarray, m: int, n: int, word: np.ndarray,
-                      days: np.ndarray, recent_start: int, now: int) -> dict:
+                      days: np.ndarray, now: int) -> dict:
     """Samples, document frequency, branching entropies and dated counts from occurrence positions."""
     T = corpus.tokens
     order = np.argsort(lid, kind="stable")  # positions stay ascending within each n-gram
@@ -132,13 +149,19 @@ def _occurrence_stats(corpus: Corpus, pos: np.ndarray, lid: np.ndarray, m: int, 
                      minlength=m)
     day = days[doc]
     del doc
-    dated = day >= 0
+    ago = (now - day) // 7  # weeks before `now`
+    dated = (day >= 0) & (ago >= 0)  # documents after `now` are not counted
+    inside = dated & (ago < HISTORY_WEEKS)
+    weekly = np.bincount(lid[inside].astype(np.int64) * HISTORY_WEEKS + ago[inside],
+                         minlength=m * HISTORY_WEEKS).reshape(m, HISTORY_WEEKS)
+    older = np.bincount(lid[dated & (ago >= HISTORY_WEEKS)], minlength=m)
     return {
         "samples": samples, "df": df,
         "left_entropy": _entropy(lid, pos - 1, m, counts, T, word),
         "right_entropy": _entropy(lid, pos + n, m, counts, T, word),
-        "recent": np.bincount(lid[dated & (day >= recent_start) & (day <= now)], minlength=m),
-        "baseline": np.bincount(lid[dated & (day < recent_start)], minlength=m),
+        "weekly": weekly.astype(np.int32),
+        "recent": weekly[:, :RECENT_WEEKS].sum(axis=1),
+        "baseline": weekly[:, RECENT_WEEKS:].sum(axis=1) + older,
     }
 
 

@@ -5,7 +5,8 @@ names (leaf, or the leaf's parent below the top class). Every mix of the two is 
 白色连衣裙 gives [color][dress], 白色[dress], [color]连衣裙 and, one level up, [color][clothing].
 A variant that at least `min_support` trusted phrases share is a pattern, so a literal such as
 穿搭 in [style]穿搭 survives only when it is frequent. Matching runs over the corpus's frequent
-n-grams; a pattern's precision (smoothed share of its matches that are known tags) scores them.
+n-grams; how often a pattern's matches are known tags, and how often matches with the same boundary
+evidence are, score the new ones.
 """
 from __future__ import annotations
 
@@ -70,15 +71,16 @@ def show(pattern: Pattern) -> str:
 
 
 def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: dict[Pattern, int],
-                   parents: dict[str, str], slips: np.ndarray, *, min_count: int = 2, prior_weight: float = 5.0) -> list[dict]:
+                   parents: dict[str, str], slips: np.ndarray, *, min_count: int = 2,
+                   prior_weight: float = 5.0) -> list[dict]:
     """Proposals: frequent n-grams that fit a pattern and are not known tags, scored P(tag).
 
     Two estimates, both the smoothed share of matched n-grams that are trusted tags, are combined
     naive-Bayes style: per pattern (a match takes its most precise one), and per boundary cell
     (how often the n-gram sits inside one longer n-gram, how varied its neighbours are, whether it
-    is a typo or truncation: `slips`, variants.variant_features of every table row), since a pattern also fits
-    fragments such as 日照旅行 cut out of 盛夏日照旅行 and slips such as 凉拌湘菜. Hot (bursting)
-    matches are flagged in the evidence: this pipeline is the one meant to catch trends.
+    is a typo or truncation: `slips`, variants.variant_features of every table row), since a
+    pattern also fits fragments such as 日照旅行 cut out of 盛夏日照旅行 and slips such as 凉拌湘菜.
+    Hot (bursting) matches are flagged in the evidence: this pipeline is the one meant to catch trends.
     """
     literals = {v for p in patterns for kind, v in p if kind == "lit"}
     slots: dict[int, list[Slot]] = {}

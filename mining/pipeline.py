@@ -28,20 +28,22 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     unknown = set(pipelines) - set(PIPELINES)
     if unknown:
         raise ValueError(f"unknown pipelines {sorted(unknown)}; choose from {PIPELINES}")
+    today = None if now is None else day_ordinal(now)
+    if today == -1:
+        raise ValueError(f"now: not a date: {now!r}")
     lib = build_library(tags)
     tokenizer = make_tokenizer(lib.user_words)
     corpus = build_corpus(docs, tokenizer, workers=workers, progress=progress)
-    table = build_ngrams(corpus, min_count=min_count, now=None if now is None else day_ordinal(now),
-                         progress=progress)
+    table = build_ngrams(corpus, min_count=min_count, now=today, progress=progress)
     phrase_tokens = [(p, tokenizer.lcut(normalize(p["name"]))) for p in lib.phrases]
-    variants = variant_features(table.keys, table.count, lib.trusted_keys)
+    slips = variant_features(table.keys, table.count, lib.trusted_keys)
     proposals = {}
     if "autophrase" in pipelines:
-        proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, variants, min_count=min_count,
+        proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, slips, min_count=min_count,
                                                   seed=seed, progress=progress)
     if "pattern" in pipelines:
         parents = parent_map(flatten(taxonomy))
         patterns = mine_patterns(phrase_tokens, lib, parents)
-        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, variants, min_count=min_count)
+        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, slips, min_count=min_count)
     merged = merge(proposals, lib)
     return merged[:top_k] if top_k else merged

@@ -75,7 +75,7 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
     from gnn import embed as E
     from gnn.cli_impl import index_main, similar_main, train_main
 
-    result = train_main(graph, gnn_settings, truth=small_graph, prefix=ns, epochs=8, holdout=80,
+    result = train_main(graph, gnn_settings, truth=small_graph, prefix=ns, epochs=5, holdout=80,
                         batch_videos=64, progress=False)
     n_cand = result["d_gnn_full"]["candidates"]
     chance_r20 = 20 / n_cand
@@ -104,7 +104,7 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
         neo_top = [t for t, _ in E.video_to_tags_neo4j(graph, vid, 50) if t.startswith(ns)][:5]
         assert len(set(faiss_top) & set(neo_top)) >= 4, (faiss_top, neo_top)
         neo_scores = dict(E.video_to_tags_neo4j(graph, vid, 50))
-        assert abs(neo_scores[faiss_top[0]] - r.video_to_tags(vid, 1)[0][1]) < 1e-3
+        assert abs(neo_scores[faiss_top[0]] - r.video_to_tags(vid, 1)[0][1]) < 1e-2
 
     out = similar_main(gnn_settings, video, k=3, tags=5)
     assert len(out["similar_videos"]) == 3 and len(out["tags"]) == 5

@@ -1,0 +1,65 @@
+"""Thin Neo4j adapters of tagging: batched reads of library and video inputs, HAS_TAG writes."""
+from __future__ import annotations
+
+import json
+
+from graph import queries as Q
+
+MAX_QUERIES = 20  # most-clicked queries per video that reach the behaviour channel
+
+
+def read_library(graph, prefix: str = "") -> list[dict]:
+    """Approved tags with aliases and ordered component ids."""
+    return graph.query(Q.TAGGING_LIBRARY, prefix=prefix)
+
+
+def read_videos(graph, ids: list[str]) -> list[dict]:
+    """Recall inputs of stored videos (text, visual, products, top queries), in the order of `ids`; unknown ids dropped."""
+    rows = {r["id"]: r for r in graph.query(Q.TAGGING_VIDEO_INPUTS, ids=ids, max_queries=MAX_QUERIES)}
+    return [{**rows[i], "queries": [tuple(q) for q in rows[i]["queries"]]} for i in ids if i in rows]
+
+
+def read_video_tags(graph, prefix: str = "") -> dict[str, list[tuple[str, float]]]:
+    """video id -> [(tag id, weight)] of the tags a video can lend to its similar videos."""
+    out: dict[str, list] = {}
+    for r in graph.query(Q.TAGGING_APPROVED_VIDEO_TAGS, prefix=prefix):
+        out.setdefault(r["video"], []).append((r["tag"], float(r["weight"])))
+    return out
+
+
+def read_tag_clicks(graph, prefix: str = "") -> list[tuple[str, str, int]]:
+    """(video id, tag id, clicks) of every tag click edge: the feedback pairs."""
+    return [(r["video"], r["tag"], int(r["count"] or 0)) for r in graph.query(Q.TAGGING_TAG_CLICKS, prefix=prefix)]
+
+
+def iter_video_ids(graph, prefix: str = "", page: int = 2000):
+    """Stored video ids in keyset pages."""
+    after = ""
+    while True:
+        ids = [r["id"] for r in graph.query(Q.TAGGING_VIDEO_IDS_PAGE, after=after, prefix=prefix, limit=page)]
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def write_tags(graph, results: list[dict], model: str) -> int:
+    """Replace the machine HAS_TAG edges of these videos with their new core and related tags, in one transaction."""
+    rows = [{"video": r["video"], "tag": t["tag"], "score": t["score"], "role": role, "channels": t["channels"],
+             "evidence": json.dumps(t["evidence"], ensure_ascii=False)}
+            for r in results for role in ("core", "related") for t in r[role]]
+
+    def work(tx):
+        tx.run(Q.TAGGING_DELETE_MACHINE, ids=[r["video"] for r in results]).consume()
+        tx.run(Q.TAGGING_WRITE, rows=rows, model=model).consume()
+
+    graph.write(work)
+    return len(rows)
+
+
+def write_gold(graph, pairs: list[tuple[str, str, str]], batch: int = 5000) -> int:
+    """HAS_TAG {source: 'gold-train'} edges for (video, tag, role) training labels."""
+    for lo in range(0, len(pairs), batch):
+        rows = [{"video": v, "tag": t, "role": role} for v, t, role in pairs[lo:lo + batch]]
+        graph.execute(Q.TAGGING_WRITE_GOLD, rows=rows)
+    return len(pairs)

@@ -1,0 +1,273 @@
+"""The Tagger: loads the library, indexes and ranking model once, then recalls and ranks many videos fast."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from gnn import embed as E
+from tagging import channels as C
+from tagging import rank as R
+from tagging import store
+from tagging.candidates import Merged, merge
+from tagging.features import INDEX, features, recall_score
+from tagging.library import TagLibrary, build_library
+from tagging.thresholds import Thresholds, assign_core
+from tagging.vectors import TagIndex, VisualPrototypes, encoder, faiss_threads, video_text_vectors
+
+K_CROSSMODAL = 20      # nearest tags in the GNN space
+K_SIMILAR = 10         # similar videos whose tags are shared
+K_VISUAL = 10          # nearest visual prototypes
+K_QUERY_EMBED = 3      # nearest tags per clicked query
+RECALL_ONLY = "recall-only"
+RECALL_THRESHOLDS = Thresholds(keep=0.3, core=0.6, max_core=2)   # before any ranker: hand-set on the demo
+
+
+def rank_dir(settings) -> Path:
+    return Path(settings.data_dir) / "models" / "rank"
+
+
+def latest_rank_version(settings) -> str | None:
+    f = rank_dir(settings) / "LATEST"
+    return f.read_text().strip() if f.exists() else None
+
+
+@dataclass
+class RecallBatch:
+    """Candidates of a batch of videos: merged provenance per video plus flat pair arrays for the ranker."""
+
+    ids: list[str]
+    merged: list[list[Merged]]        # per video, candidate order = pair order
+    video: np.ndarray                 # (n_pairs,) index into ids
+    tag: np.ndarray                   # (n_pairs,) library rows
+    x: np.ndarray                     # (n_pairs, F) features, cosines filled
+    vectors: dict[str, np.ndarray]    # 'text' (n, 512), 'gnn' (n, d), 'visual' (n, dv)
+    has_visual: np.ndarray            # (n,) bool
+
+
+class Tagger:
+    """Everything tagging needs in memory; `recall` then `rank` a batch of video payloads."""
+
+    def __init__(self, lib: TagLibrary, settings, retriever=None, video_tags: dict | None = None,
+                 rank_version: str | None = None, progress: bool = False):
+        faiss_threads(1)
+        self.lib, self.settings, self.retriever = lib, settings, retriever
+        self.enc = encoder(settings)
+        names = lib.names
+        self.tag_text = self.enc.encode(names, progress=progress, desc="encode tags")          # (n_tags, 512)
+        self.tag_text_index = TagIndex(self.tag_text)
+        self.name_len = np.array([len(n) for n in names], np.float32)
+        self.tag_gnn = self.tag_text.copy()       # tags absent from the GNN index fall back to their text vector
+        self.gnn_to_row = np.zeros(0, np.int64)
+        if retriever is not None:
+            ids = retriever.ids["tag"]
+            self.gnn_to_row = np.array([lib.row.get(t, -1) for t in ids], np.int64)
+            vecs = np.load(retriever.folder / "tag-vecs.npy", mmap_mode="r")
+            ok = self.gnn_to_row >= 0
+            self.tag_gnn[self.gnn_to_row[ok]] = vecs[np.flatnonzero(ok)]
+        self.video_tags = {v: [(lib.row[t], w) for t, w in tags if t in lib.row] for v, tags in (video_tags or {}).items()}
+        self.prior = np.zeros(len(lib), np.float32)
+        self.visual: VisualPrototypes | None = None
+        self.model, self.cfg, self.thresholds, self.version = None, None, RECALL_THRESHOLDS, RECALL_ONLY
+        if rank_version:
+            self.load_ranker(rank_version)
+        self.lock = threading.Lock()   # the encoder cache is not thread-safe
+
+    @classmethod
+    def from_graph(cls, graph, settings, prefix: str = "", rank_version: str | None = "latest",
+                   progress: bool = False) -> "Tagger":
+        """Library and lendable video tags from Neo4j, GNN indexes of models/LATEST, the given ranker version."""
+        lib = build_library(store.read_library(graph, prefix), progress=progress)
+        try:
+            retriever = E.load_retriever(settings)
+        except FileNotFoundError:
+            retriever = None
+        version = latest_rank_version(settings) if rank_version == "latest" else rank_version
+        return cls(lib, settings, retriever, store.read_video_tags(graph, prefix), version, progress)
+
+    def load_ranker(self, version: str) -> None:
+        """Rank model, thresholds, tag prior and visual prototypes of one saved version."""
+        folder = rank_dir(self.settings) / version
+        self.model, self.cfg, ckpt = R.load(folder)
+        self.thresholds = Thresholds(**ckpt["thresholds"])
+        self.prior = np.zeros(len(self.lib), np.float32)
+        for t, p in ckpt["prior"].items():
+            if t in self.lib.row:
+                self.prior[self.lib.row[t]] = p
+        self.visual_dim = ckpt["dims"]["v_visual"]
+        protos = VisualPrototypes.load(folder)
+        if protos is not None:
+            tag_ids = ckpt["prototype_tags"]
+            sums = np.zeros((len(self.lib), protos.sums.shape[1]), np.float32)
+            counts = np.zeros(len(self.lib), np.int64)
+            rows = np.array([self.lib.row.get(t, -1) for t in tag_ids])
+            ok = rows >= 0
+            sums[rows[ok]], counts[rows[ok]] = protos.sums[ok], protos.counts[ok]
+            protos = VisualPrototypes(sums, counts)
+        self.visual = protos
+        self.version = version
+
+    # --- recall ------------------------------------------------------------------------------------
+    def recall(self, videos: list[dict], gnn_override: np.ndarray | None = None,
+               extra: list[list[int]] | None = None, own: set[tuple[int, int]] | None = None) -> RecallBatch:
+        """Run every channel on a batch of payloads {id, title, summary, asr, ocr, visual, products, queries}.
+
+        gnn_override (n, d) replaces the videos' GNN vectors (training uses label-blind ones); extra adds
+        candidate rows per video (random negatives); own holds (video index, tag row) pairs whose
+        visual prototype must leave the video out."""
+        lib = self.lib
+        n = len(videos)
+        with self.lock:
+            text = video_text_vectors(self.enc, videos)                                   # (n, 512)
+            qtexts = sorted({q for v in videos for q, _ in v.get("queries") or []})
+            qvecs = self.enc.encode(qtexts) if qtexts else np.zeros((0, text.shape[1]), np.float32)
+        q_hits = dict(zip(qtexts, self.tag_text_index.search(qvecs, K_QUERY_EMBED)))
+        gnn = self._gnn_vectors(videos, text) if gnn_override is None else gnn_override
+        cross = self._search("tag", gnn, K_CROSSMODAL)
+        similar = self._search("video", gnn, K_SIMILAR + 1)
+        dv = getattr(self, "visual_dim", 0) or max((len(v["visual"]) for v in videos if v.get("visual")), default=1)
+        visual = np.zeros((n, dv), np.float32)
+        has_visual = np.zeros(n, bool)
+        for i, v in enumerate(videos):
+            if v.get("visual") and len(v["visual"]) == dv:
+                visual[i], has_visual[i] = v["visual"], True
+        vis_hits = [[] for _ in range(n)]
+        if self.visual is not None and has_visual.any():
+            for i, hits in zip(np.flatnonzero(has_visual), self.visual.search(visual[has_visual], K_VISUAL)):
+                vis_hits[i] = hits
+        merged_all, vid_idx, rows = [], [], []
+        for i, v in enumerate(videos):
+            cands = C.content_text(lib, v)
+            cands += C.products(lib, v.get("products") or [])
+            cands += C.queries(lib, v.get("queries") or [], q_hits)
+            cands += C.nearest("crossmodal", [(int(self.gnn_to_row[j]), s) for j, s in cross[i]
+                                              if self.gnn_to_row[j] >= 0])
+            neighbours = [(vid, s) for vid, s in similar[i] if vid != v.get("id")][:K_SIMILAR]
+            cands += C.similar_videos(neighbours, self.video_tags)
+            cands += C.nearest("visual", vis_hits[i])
+            m = merge(cands)
+            for r in (extra[i] if extra else ()):
+                m.setdefault(r, Merged(r))
+            merged_all.append(list(m.values()))
+            vid_idx.extend([i] * len(m))
+            rows.extend(m)
+        video, tag = np.asarray(vid_idx, np.int64), np.asarray(rows, np.int64)
+        x = features([m for ms in merged_all for m in ms], lib.is_phrase, self.name_len, self.prior)
+        x[:, INDEX["cos_text"]] = (text[video] * self.tag_text[tag]).sum(1)
+        x[:, INDEX["cos_gnn"]] = (gnn[video] * self.tag_gnn[tag]).sum(1)
+        if self.visual is not None and len(tag):
+            own_mask = np.array([(a, b) in own for a, b in zip(video, tag)]) if own else None
+            cos = self.visual.cosine(visual[video], tag, own_mask)
+            x[:, INDEX["cos_visual"]] = np.where(has_visual[video] & (self.visual.counts[tag] > 0), cos, 0)
+        x[:, INDEX["has_visual"]] = has_visual[video]
+        return RecallBatch([v.get("id") for v in videos], merged_all, video, tag, x,
+                           {"text": text, "gnn": gnn, "visual": visual}, has_visual)
+
+    def _gnn_vectors(self, videos: list[dict], text: np.ndarray) -> np.ndarray:
+        """GNN vectors of stored videos; a video the index has not seen uses its text vector (the towers' skip)."""
+        out = text.copy()
+        if self.retriever is not None:
+            for i, v in enumerate(videos):
+                vec = self.retriever.video_vector(v.get("id")) if v.get("id") else None
+                if vec is not None:
+                    out[i] = vec
+        return out
+
+    def _search(self, name: str, x: np.ndarray, k: int) -> list[list[tuple]]:
+        """Batched FAISS search of the GNN index `name`: tag hits as (index position, cos), videos as (id, cos)."""
+        if self.retriever is None:
+            return [[] for _ in range(len(x))]
+        index = self.retriever.index[name]
+        score, idx = index.search(np.ascontiguousarray(x, np.float32), min(k, index.ntotal))
+        ids = self.retriever.ids[name]
+        return [[(j if name == "tag" else ids[j], float(s)) for j, s in zip(ii, ss) if j >= 0]
+                for ii, ss in zip(idx, score)]
+
+    # --- rank ----------------------------------------------------------------------------------------
+    def scores(self, rb: RecallBatch) -> tuple[np.ndarray, np.ndarray]:
+        """(relevance, core probability) per pair: the model's, or the recall-only blend without a model."""
+        if self.model is None:
+            rel = recall_score(rb.x)
+            return rel, rel
+        tables = R.Tables(rb.vectors, rb.has_visual, {"text": self.tag_text, "gnn": self.tag_gnn})
+        n = len(rb.tag)
+        pairs = R.Pairs(rb.video, rb.tag, rb.x, *(np.zeros(n, np.float32) for _ in range(4)))
+        return R.predict(self.model, tables, pairs)
+
+    def rank(self, rb: RecallBatch) -> list[dict]:
+        """Per video: kept candidates sorted by relevance, split into core and related by the thresholds."""
+        rel, core_p = self.scores(rb)
+        th = self.thresholds
+        kept = rel >= th.keep
+        is_core = assign_core(rb.video, rel, core_p, kept, th.core, th.max_core)
+        flat = [m for ms in rb.merged for m in ms]
+        out = [{"video": vid, "model": self.version, "core": [], "related": []} for vid in rb.ids]
+        for j in np.lexsort((-rel, rb.video)):
+            if not kept[j]:
+                continue
+            m = flat[j]
+            out[rb.video[j]]["core" if is_core[j] else "related"].append({
+                "tag": self.lib.ids[m.row], "name": self.lib.names[m.row], "score": round(float(rel[j]), 4),
+                "core_score": round(float(core_p[j]), 4), "channels": m.channels,
+                "evidence": {c: {"score": round(m.scores[c], 4), "items": m.evidence[c]} for c in m.channels}})
+        return out
+
+    def tag(self, videos: list[dict]) -> list[dict]:
+        """Recall and rank a batch of payloads."""
+        return self.rank(self.recall(videos))
+
+
+_cache: dict[tuple, Tagger] = {}
+_cache_lock = threading.Lock()
+
+
+def get_tagger(graph, settings, prefix: str = "", rank_version: str | None = "latest", reload: bool = False) -> Tagger:
+    """The process-wide Tagger for these settings, ranker version and GNN version; built on first use."""
+    version = latest_rank_version(settings) if rank_version == "latest" else rank_version
+    key = (str(settings.data_dir), prefix, version, E.latest_version(settings))
+    with _cache_lock:
+        if reload or key not in _cache:
+            _cache[key] = Tagger.from_graph(graph, settings, prefix, version)
+        return _cache[key]
+
+
+def tag_stored(graph, settings, video_ids: list[str], persist: bool = True, tagger: Tagger | None = None) -> list[dict]:
+    """Tag stored videos by id (unknown ids are skipped); persist writes HAS_TAG edges with the model version."""
+    tagger = tagger or get_tagger(graph, settings)
+    results = tagger.tag(store.read_videos(graph, video_ids))
+    if persist and results:
+        store.write_tags(graph, results, tagger.version)
+    return results
+
+
+def tag_payloads(graph, settings, payloads: list[dict], tagger: Tagger | None = None) -> list[dict]:
+    """Tag videos that are not stored: {id?, title, summary, asr, ocr, visual?, products?, queries?}."""
+    tagger = tagger or get_tagger(graph, settings)
+    videos = [{**p, "queries": [(q["query"], q.get("count", 1)) if isinstance(q, dict) else tuple(q)
+                                for q in p.get("queries") or []]} for p in payloads]
+    return tagger.tag(videos)
+
+
+def tag_file(graph, settings, path: Path) -> list[dict]:
+    """`tagkg tag --file F`: JSONL payloads (the videos load format plus optional products and queries)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tag_payloads(graph, settings, [json.loads(line) for line in lines if line.strip()])
+
+
+def tag_all(graph, settings, batch: int = 256, persist: bool = True, prefix: str = "", progress: bool = True) -> dict:
+    """Tag every stored video in batches (one UNWIND read and one write per batch)."""
+    tagger = get_tagger(graph, settings, prefix)
+    done = edges = 0
+    bar = tqdm(desc="tag-all", unit="video", disable=not progress)
+    for page in store.iter_video_ids(graph, prefix, page=batch):
+        results = tagger.tag(store.read_videos(graph, page))
+        if persist:
+            edges += store.write_tags(graph, results, tagger.version)
+        done += len(results)
+        bar.update(len(results))
+    bar.close()
+    return {"videos": done, "has_tag_written": edges, "model": tagger.version}

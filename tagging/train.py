@@ -1,0 +1,269 @@
+"""Ranker training set (gold of train videos, hard recalled and random negatives, click feedback), fitting,
+AUC comparisons on held-out videos, threshold calibration and versioned saving."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from gnn import embed as E
+from gnn.export import holdout_videos
+from tagging import rank as R
+from tagging import store
+from tagging.blind import blind_video_vectors
+from tagging.features import INDEX, recall_score
+from tagging.tagger import Tagger, latest_rank_version, rank_dir
+from tagging.thresholds import Thresholds, assign_core, calibrate
+from tagging.vectors import VisualPrototypes
+
+RECALL_BATCH = 256
+GNN_HOLDOUT_DEFAULT = (1000, 0)   # (holdout, seed) when no GNN checkpoint says otherwise
+
+
+@dataclass
+class Split:
+    """Video ids by role; held-out is the GNN's own split, so the ranker never trains on it either."""
+
+    heldout: list[str]
+    validation: list[str]
+    labelled: list[str]
+    unlabelled: list[str]
+
+
+def read_truth(path: Path, lib_rows: dict) -> dict[str, tuple[list[str], list[str]]]:
+    """video id -> (core tag ids, related tag ids) from ground_truth.jsonl, library tags only."""
+    out = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            r = json.loads(line)
+            out[r["video_id"]] = ([t for t in r["core"] if t in lib_rows], [t for t in r["related"] if t in lib_rows])
+    return out
+
+
+def gnn_holdout(settings) -> tuple[int, int]:
+    """(holdout size, seed) of the latest GNN checkpoint."""
+    version = E.latest_version(settings)
+    if version is None:
+        return GNN_HOLDOUT_DEFAULT
+    cfg = torch.load(E.models_dir(settings) / version / "model.pt", map_location="cpu")["config"]
+    return cfg["holdout"], cfg["seed"]
+
+
+def _hash_order(ids: list[str], salt: str) -> list[str]:
+    return sorted(ids, key=lambda v: hashlib.sha1(f"{salt}:{v}".encode()).hexdigest())
+
+
+def make_split(video_ids: list[str], truth: dict, cfg: R.RankConfig, holdout: int, seed: int) -> Split:
+    """Held-out = gnn.export.holdout_videos over the same ids; the rest split by seeded hash."""
+    ids = sorted(video_ids)
+    n_held = min(holdout, len(ids) // 5)
+    held = [ids[i] for i in holdout_videos(ids, n_held, seed)]
+    held_set = set(held)
+    rest = _hash_order([v for v in ids if v not in held_set and v in truth], f"rank{cfg.seed}")
+    n_val = min(cfg.validation, len(rest) // 5)
+    val, pool = rest[:n_val], rest[n_val:]
+    n_lab = max(1, round(cfg.label_fraction * len(pool)))
+    return Split([v for v in held if v in truth], val, pool[:n_lab], pool[n_lab:])
+
+
+@dataclass
+class Dataset:
+    """Recalled pairs of every video with labels; vectors in shared tables."""
+
+    ids: list[str]
+    role: np.ndarray            # (n_videos,) 'heldout' | 'validation' | 'labelled' | 'unlabelled'
+    tables: R.Tables
+    pairs: R.Pairs              # y/core = gold; w = 1
+    clicked: np.ndarray         # (n_pairs,) tag-click count of the pair
+    n_gold: dict                # role -> (gold pairs, gold core pairs) incl. unrecalled
+    gold_per_video: np.ndarray  # (n_videos,) gold tags per video incl. unrecalled
+
+
+def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list[tuple[str, str, int]],
+                  blind: dict, cfg: R.RankConfig, progress: bool = True) -> Dataset:
+    """Recall every split video (label-blind GNN vectors for train videos), add random negatives to train videos."""
+    lib = tagger.lib
+    ids = split.heldout + split.validation + split.labelled + split.unlabelled
+    role = np.array(["heldout"] * len(split.heldout) + ["validation"] * len(split.validation)
+                    + ["labelled"] * len(split.labelled) + ["unlabelled"] * len(split.unlabelled))
+    rng = np.random.default_rng(cfg.seed)
+    click_of = {(v, lib.row[t]): c for v, t, c in clicks if t in lib.row}
+    own_gold = {(v, lib.row[t]) for v in split.labelled + split.validation for t in sum(truth[v], [])}
+    parts, vecs, has_vis = [], {"text": [], "gnn": [], "visual": []}, []
+    for lo in tqdm(range(0, len(ids), RECALL_BATCH), desc="recall", unit="batch", disable=not progress):
+        chunk = ids[lo:lo + RECALL_BATCH]
+        videos = store.read_videos(graph, chunk)
+        assert [v["id"] for v in videos] == chunk
+        train_side = role[lo:lo + len(chunk)] != "heldout"
+        extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
+        override = None
+        if blind:
+            index_vecs = tagger._gnn_vectors(videos, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
+            override = np.stack([blind[v] if t and v in blind else index_vecs[i]
+                                 for i, (v, t) in enumerate(zip(chunk, train_side))]).astype(np.float32)
+        own = {(i, r) for i, v in enumerate(chunk) for r in (lib.row[t] for t in sum(truth.get(v, ([], [])), []))
+               if (v, r) in own_gold}
+        rb = tagger.recall(videos, override, extra, own)
+        for k in vecs:
+            vecs[k].append(rb.vectors[k])
+        has_vis.append(rb.has_visual)
+        parts.append((rb.video + lo, rb.tag, rb.x))
+    video = np.concatenate([p[0] for p in parts])
+    tag = np.concatenate([p[1] for p in parts])
+    x = np.concatenate([p[2] for p in parts])
+    gold = {(i, lib.row[t]): 1 for i, v in enumerate(ids) for t in truth[v][1]}
+    gold.update({(i, lib.row[t]): 2 for i, v in enumerate(ids) for t in truth[v][0]})
+    g = np.array([gold.get((a, b), 0) for a, b in zip(video, tag)])
+    clicked = np.array([click_of.get((ids[a], b), 0) for a, b in zip(video, tag)], np.float32)
+    n = len(video)
+    pairs = R.Pairs(video, tag, x, (g > 0).astype(np.float32), (g == 2).astype(np.float32),
+                    np.ones(n, np.float32), np.ones(n, np.float32))
+    tables = R.Tables({k: np.concatenate(v).astype(np.float32) for k, v in vecs.items()}, np.concatenate(has_vis),
+                      {"text": tagger.tag_text, "gnn": tagger.tag_gnn})
+    n_gold = {r: (sum(len(truth[v][0]) + len(truth[v][1]) for v, rr in zip(ids, role) if rr == r),
+                  sum(len(truth[v][0]) for v, rr in zip(ids, role) if rr == r)) for r in set(role)}
+    per_video = np.array([len(truth[v][0]) + len(truth[v][1]) for v in ids])
+    return Dataset(ids, role, tables, pairs, clicked, n_gold, per_video)
+
+
+def training_pairs(ds: Dataset, cfg: R.RankConfig) -> R.Pairs:
+    """Labelled videos' pairs; with cfg.clicks also click-only videos, clicked = positive, weighted down."""
+    vrole = ds.role[ds.pairs.video]
+    lab = vrole == "labelled"
+    p = ds.pairs
+    if not cfg.clicks:
+        return p.take(np.flatnonzero(lab))
+    clicked_videos = np.unique(p.video[(vrole == "unlabelled") & (ds.clicked > 0)])
+    unl = np.isin(p.video, clicked_videos)
+    y = np.where(unl, (ds.clicked > 0).astype(np.float32), p.y)
+    w = np.where(unl, cfg.click_weight, 1.0).astype(np.float32)
+    # a labelled pair the users also clicked weighs more: feedback confirms it
+    w = np.where(lab & (ds.clicked > 0), 1.0 + cfg.click_weight * np.log1p(ds.clicked) / math.log(10), w)
+    w_core = np.where(unl, 0.0, 1.0).astype(np.float32)
+    keep = np.flatnonzero(lab | unl)
+    return R.Pairs(p.video, p.tag, p.x, y.astype(np.float32), p.core, w.astype(np.float32), w_core).take(keep)
+
+
+def role_pairs(ds: Dataset, role: str) -> R.Pairs:
+    return ds.pairs.take(np.flatnonzero(ds.role[ds.pairs.video] == role))
+
+
+def quality(video: np.ndarray, score: np.ndarray, y: np.ndarray, n_gold_per_video: np.ndarray) -> dict:
+    """Mean precision@5 and recall@10 of per-video rankings by `score` (gold missed by recall counts as missed)."""
+    order = np.lexsort((-score, video))
+    v = video[order]
+    first = np.r_[0, np.flatnonzero(v[1:] != v[:-1]) + 1]
+    p5, r10 = [], []
+    for a, b in zip(first, np.r_[first[1:], len(v)]):
+        hits = y[order[a:b]]
+        total = n_gold_per_video[v[a]]
+        p5.append(hits[:5].sum() / 5)
+        r10.append(hits[:10].sum() / total if total else 0.0)
+    return {"precision@5": round(float(np.mean(p5)), 4), "recall@10": round(float(np.mean(r10)), 4)}
+
+
+def _tag_prior(lib, split: Split, truth: dict) -> dict[str, float]:
+    """log-popularity of each tag among labelled videos' gold, scaled to [0, 1]."""
+    counts = Counter(t for v in split.labelled for t in sum(truth[v], []))
+    top = math.log1p(max(counts.values(), default=1))
+    return {t: round(math.log1p(c) / top, 4) for t, c in counts.items()}
+
+
+def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", compare: bool = False,
+                 write_gold: bool = True, progress: bool = True, note: str = "", baselines: tuple = (),
+                 **overrides) -> dict:
+    """Train a ranking model version; compare=True also trains the fusion/adversarial/click ablations;
+    `baselines` are saved versions evaluated on the same held-out pairs."""
+    cfg = R.RankConfig(version_note=note, **overrides)
+    t0 = time.perf_counter()
+    truth_path = Path(truth or Path(settings.data_dir) / "demo" / "ground_truth.jsonl")
+    probe = Tagger.from_graph(graph, settings, prefix, rank_version=None, progress=progress)
+    gold = read_truth(truth_path, probe.lib.row)
+    video_ids = [v for page in store.iter_video_ids(graph, prefix) for v in page]
+    holdout, hseed = gnn_holdout(settings)
+    split = make_split(video_ids, gold, cfg, holdout, hseed)
+    if write_gold:
+        # the labels the ranker may see become HAS_TAG {source: 'gold-train'}: similar videos lend them
+        store.write_gold(graph, [(v, t, role) for v in split.labelled + split.validation
+                                 for role, tags in zip(("core", "related"), gold[v]) for t in tags])
+    tagger = Tagger.from_graph(graph, settings, prefix, rank_version=None)
+    prior = _tag_prior(tagger.lib, split, gold)
+    for t, p in prior.items():
+        tagger.prior[tagger.lib.row[t]] = p
+    visual_videos = store.read_videos(graph, split.labelled + split.validation)
+    vis_pairs = [(i, tagger.lib.row[t]) for i, v in enumerate(visual_videos) if v.get("visual")
+                 for t in sum(gold[v["id"]], [])]
+    if vis_pairs:
+        dv = len(next(v["visual"] for v in visual_videos if v.get("visual")))
+        vis = np.array([v["visual"] if v.get("visual") and len(v["visual"]) == dv else [0.0] * dv
+                        for v in visual_videos], np.float32)
+        tagger.visual = VisualPrototypes.fit(len(tagger.lib), vis, np.asarray(vis_pairs, np.int64))
+        tagger.visual_dim = dv
+    blind = blind_video_vectors(graph, settings, prefix, progress=progress)
+    clicks = store.read_tag_clicks(graph, prefix)
+    ds = build_dataset(tagger, graph, split, gold, clicks, blind, cfg, progress)
+    prep_s = time.perf_counter() - t0
+    held, val = role_pairs(ds, "heldout"), role_pairs(ds, "validation")
+    result = {"split": {k: len(v) for k, v in asdict(split).items()},
+              "pairs": {r: int((ds.role[ds.pairs.video] == r).sum()) for r in np.unique(ds.role)},
+              "tag_clicks": len(clicks), "prepare_s": round(prep_s, 1),
+              "auc_recall_only": R.auc(held.y, recall_score(held.x)),
+              "heldout_gold_recalled": round(float(held.y.sum()) / max(ds.n_gold.get("heldout", (1, 1))[0], 1), 4)}
+    result["training_pairs"] = len(training_pairs(ds, cfg).y)
+    result["baselines"] = {b: R.evaluate(R.load(rank_dir(settings) / b)[0], ds.tables, held) for b in baselines}
+    variants = {"main": cfg}
+    if compare:
+        variants.update({"late_fusion": replace(cfg, fusion="late"), "no_adversarial": replace(cfg, adversarial=False),
+                         "no_clicks": replace(cfg, clicks=False)})
+    models = {}
+    for name, c in variants.items():
+        t = time.perf_counter()
+        model, hist = R.fit(ds.tables, training_pairs(ds, c), c, held, progress=progress)
+        models[name] = model
+        result[name] = {"fusion": c.fusion, "adversarial": c.adversarial, "clicks": c.clicks,
+                        **R.evaluate(model, ds.tables, held), "train_s": round(time.perf_counter() - t, 1),
+                        "history": hist}
+    model = models["main"]
+    rel, core_p = R.predict(model, ds.tables, val)
+    th = calibrate(val.video, rel, core_p, val.y, val.core, *ds.n_gold["validation"], cfg.max_core)
+    result["thresholds"] = th.to_dict()
+    result["heldout_quality"] = heldout_quality(model, ds, held, th)
+    version = R.new_version(cfg)
+    folder = rank_dir(settings) / version
+    dims = {f"v_{m}": ds.tables.video[m].shape[1] for m in R.VIDEO_MODALITIES}
+    dims.update({f"t_{m}": ds.tables.tag[m].shape[1] for m in R.TAG_MODALITIES})
+    extra = {"thresholds": th.to_dict(), "prior": prior, "prototype_tags": tagger.lib.ids,
+             "gnn_version": E.latest_version(settings), "truth": str(truth_path), "prefix": prefix,
+             "split_seed": cfg.seed, "heldout": split.heldout, "metrics": {k: v for k, v in result.items()}}
+    R.save(folder, model, cfg, dims, extra)
+    if tagger.visual is not None:
+        tagger.visual.save(folder)
+    tp = training_pairs(ds, cfg)   # the dynamic training set of this version, kept for audits
+    np.savez_compressed(folder / "train-pairs.npz", video=np.array(ds.ids)[tp.video],
+                        tag=np.array(tagger.lib.ids)[tp.tag], y=tp.y, w=tp.w)
+    (folder / "report.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    (rank_dir(settings) / "LATEST").write_text(version + "\n")
+    return {"version": version, "folder": str(folder), "seconds": round(time.perf_counter() - t0, 1), **result}
+
+
+def heldout_quality(model, ds: Dataset, held: R.Pairs, th: Thresholds) -> dict:
+    """P@5 / R@10 on held-out videos: full model, recall without ranking, the content-text channel alone."""
+    rel, core_p = R.predict(model, ds.tables, held)
+    out = {}
+    for name, score in (("ranked", rel), ("recall_only", recall_score(held.x)),
+                        ("text_only", np.where(held.x[:, INDEX["text"]] > 0, held.x[:, INDEX["text"]], -1.0))):
+        out[name] = quality(held.video, score, held.y, ds.gold_per_video)
+    kept = rel >= th.keep
+    core = assign_core(held.video, rel, core_p, kept, th.core, th.max_core)
+    out["kept_per_video"] = round(float(kept.sum()) / max(len(np.unique(held.video)), 1), 2)
+    out["core_precision"] = round(float(held.core[core].sum()) / max(core.sum(), 1), 4)
+    out["kept_precision"] = round(float(held.y[kept].sum()) / max(kept.sum(), 1), 4)
+    return out

@@ -1,0 +1,97 @@
+"""Vectors the recall channels and the ranker share: sentence vectors of texts and tags, visual tag prototypes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from gnn.build_graph import ASR_CHARS, FIELDS, clauses
+from gnn.encode import DIM, TextEncoder
+from gnn.embed import build_index
+
+
+def encoder(settings) -> TextEncoder:
+    """The sentence encoder with the same on-disk cache the GNN features use (data_dir/cache)."""
+    return TextEncoder(Path(settings.data_dir) / "cache")
+
+
+def video_text_vectors(enc: TextEncoder, videos: list[dict]) -> np.ndarray:
+    """(n, 512) unit vectors: mean over fields of the mean clause vector, the GNN's own recipe (gnn/build_graph)."""
+    per_video = [[clauses((v.get(f) or "")[:ASR_CHARS] if f == "asr" else (v.get(f) or "")) for f in FIELDS]
+                 for v in videos]
+    unique = sorted({c for fs in per_video for f in fs for c in f})
+    vecs = enc.encode(unique) if unique else np.zeros((0, DIM), np.float32)   # (n_clauses, 512)
+    row = {c: i for i, c in enumerate(unique)}
+    out = np.zeros((len(videos), DIM), np.float32)
+    for i, fs in enumerate(per_video):
+        for f in fs:
+            if f:
+                out[i] += vecs[[row[c] for c in f]].mean(0)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+
+
+class TagIndex:
+    """Nearest tags (library rows) to arbitrary vectors: exact inner product up to 100k rows, HNSW above."""
+
+    def __init__(self, vecs: np.ndarray, rows: np.ndarray | None = None):
+        self.rows = np.arange(len(vecs)) if rows is None else np.asarray(rows)
+        self.index = build_index(np.ascontiguousarray(vecs, np.float32))
+
+    def search(self, x: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """Per query row of x (n, d): [(library row, cosine)] best first."""
+        if len(x) == 0 or self.index.ntotal == 0:
+            return [[] for _ in range(len(x))]
+        score, idx = self.index.search(np.ascontiguousarray(x, np.float32), min(k, self.index.ntotal))
+        return [[(int(self.rows[i]), float(s)) for i, s in zip(ii, ss) if i >= 0] for ii, ss in zip(idx, score)]
+
+
+class VisualPrototypes:
+    """Per tag, the sum and count of the visual vectors of the videos labelled with it; prototype = unit mean.
+
+    Keeping sums lets a training video's own contribution be left out (leave-one-out), so the ranker
+    never learns from a prototype that already contains the video it scores."""
+
+    def __init__(self, sums: np.ndarray, counts: np.ndarray):
+        self.sums, self.counts = sums.astype(np.float32), counts.astype(np.int64)   # (n_tags, d), (n_tags,)
+        has = np.flatnonzero(self.counts > 0)
+        self.unit = _unit(self.sums)
+        self.index = TagIndex(self.unit[has], has) if len(has) else None
+
+    @classmethod
+    def fit(cls, n_tags: int, visual: np.ndarray, pairs: np.ndarray) -> "VisualPrototypes":
+        """visual (n_videos, d); pairs (m, 2) video row, tag row."""
+        sums = np.zeros((n_tags, visual.shape[1]), np.float32)
+        np.add.at(sums, pairs[:, 1], visual[pairs[:, 0]])
+        return cls(sums, np.bincount(pairs[:, 1], minlength=n_tags))
+
+    def search(self, x: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        return self.index.search(x, k) if self.index is not None else [[] for _ in range(len(x))]
+
+    def cosine(self, x: np.ndarray, rows: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
+        """cos(x[i], prototype[rows[i]]) for pairs; own[i] True removes x[i] from that prototype first."""
+        s = self.sums[rows]                                                 # (n, d)
+        if own is not None and own.any():
+            s = s.copy()
+            s[own] -= x[own]
+        return (_unit(s) * _unit(x)).sum(1)
+
+    def save(self, folder: Path) -> None:
+        np.savez_compressed(folder / "visual-prototypes.npz", sums=self.sums, counts=self.counts)
+
+    @classmethod
+    def load(cls, folder: Path) -> "VisualPrototypes | None":
+        f = folder / "visual-prototypes.npz"
+        if not f.exists():
+            return None
+        d = np.load(f)
+        return cls(d["sums"], d["counts"])
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-6)
+
+
+def faiss_threads(n: int) -> None:
+    """Share the 2 cores politely: FAISS would otherwise spin up one thread per core per search."""
+    faiss.omp_set_num_threads(n)

@@ -1,0 +1,49 @@
+"""The tagging endpoints: compute a stored video's tags (and persist), tag an ad-hoc payload, batch; roles."""
+from __future__ import annotations
+
+from tagkg.config import ROOT
+
+KEYS = (("rita", "reader", "reader-key-0123456789"), ("tom", "tagger", "tagger-key-0123456789"))
+TAGGER = {"X-API-Key": "tagger-key-0123456789"}
+
+
+def test_compute_adhoc_batch_and_roles(graph, ns, settings, tmp_path):
+    from api import create_app
+    from loaders.load import load_file
+
+    cache = ROOT / "data-test" / "gnn-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cache").symlink_to(cache)
+    api = create_app(settings.with_(api_keys=KEYS, data_dir=tmp_path / "data"), {"TESTING": True}).test_client()
+    tags = tmp_path / "tags.jsonl"
+    tags.write_text("\n".join([
+        f'{{"id": "{ns}a", "name": "{ns}柯基犬", "kind": "atomic", "aliases": ["{ns}corgi"]}}',
+        f'{{"id": "{ns}b", "name": "{ns}飞盘", "kind": "atomic"}}']) + "\n", encoding="utf-8")
+    videos = tmp_path / "videos.jsonl"
+    videos.write_text(f'{{"id": "{ns}v", "title": "{ns}柯基犬玩{ns}飞盘", "summary": "{ns}柯基犬"}}\n', encoding="utf-8")
+    assert load_file(graph, "tags", tags, progress=False).ok and load_file(graph, "videos", videos, progress=False).ok
+
+    r = api.post(f"/v1/videos/{ns}v/tags/compute", json={"persist": True}, headers=TAGGER)
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    got = {t["tag"]: t for t in body["core"] + body["related"]}
+    assert f"{ns}a" in got and got[f"{ns}a"]["channels"] == ["text"] and got[f"{ns}a"]["evidence"]["text"]["items"]
+    stored = api.get(f"/v1/videos/{ns}v/tags").get_json()["items"]
+    assert {t["tag"]["id"] for t in stored} == set(got) and all(t["model"] == body["model"] for t in stored)
+    why = api.get(f"/v1/videos/{ns}v/tags/{ns}a/why").get_json()
+    assert why["tagged"] and "text" in why["has_tag"]["channels"]
+
+    adhoc = api.post("/v1/tagging/tag", json={"title": f"我家{ns}corgi", "summary": f"{ns}corgi", "queries": [{"query": f"{ns}飞盘", "count": 3}]},
+                     headers=TAGGER).get_json()
+    found = {t["tag"]: t for t in adhoc["core"] + adhoc["related"]}
+    assert adhoc["video"] is None and {f"{ns}a", f"{ns}b"} <= set(found)
+    assert "query" in found[f"{ns}b"]["channels"]
+
+    batch = api.post("/v1/tagging/batch", json={"video_ids": [f"{ns}v", f"{ns}nope"], "videos": [{"title": "x"}]},
+                     headers=TAGGER).get_json()
+    assert [i["video"] for i in batch["items"]] == [f"{ns}v", None] and batch["missing"] == [f"{ns}nope"]
+
+    assert api.post(f"/v1/videos/{ns}nope/tags/compute", json={}, headers=TAGGER).status_code == 404
+    assert api.post(f"/v1/videos/{ns}v/tags/compute", json={}, headers={"X-API-Key": KEYS[0][2]}).status_code == 403
+    assert api.post("/v1/tagging/tag", json={"title": "x", "bogus": 1}, headers=TAGGER).status_code == 422
