@@ -1,14 +1,15 @@
-"""Tagging results: a video's current tags and why a tag is on it.
+"""Tagging: a video's current tags and why a tag is on it; computing tags (stored video, ad-hoc payload, batch)."""
+from typing import Annotated
 
-This blueprint is the slot for the tagging pipeline's endpoints (compute tags for a stored video,
-tag an ad-hoc payload, batch): add them here with @endpoint(bp, ..., role="tagger")."""
-from flask import Blueprint
+from flask import Blueprint, current_app
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import views
 from api.db import get_graph
 from api.errors import ApiError
 from api.schemas import VideoTagsOut, VideoTagsQuery, WhyOut
 from api.spec import endpoint
+from loaders.models import Id
 
 bp = Blueprint("tagging", __name__, url_prefix="/v1")
 
@@ -32,13 +33,6 @@ def why(video_id: str, tag_id: str):
 
 
 # --- computing tags (recall + rank) -----------------------------------------------------------------
-from typing import Annotated  # noqa: E402
-
-from flask import current_app  # noqa: E402
-from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
-
-from loaders.models import Id  # noqa: E402
-
 MAX_BATCH = 500
 
 

@@ -24,6 +24,8 @@ _TOKENIZER: jieba.Tokenizer | None = None
 
 @dataclass
 class Corpus:
+    """All documents as one token-id array, with where each starts, its date and its id."""
+
     vocab: list[str]           # token id -> token text
     is_word: np.ndarray        # token id -> content token (not punctuation or space)
     tokens: np.ndarray         # int32 token ids of all documents, -1 between documents

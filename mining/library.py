@@ -11,6 +11,8 @@ _UNTRUSTED = {"rejected", "candidate", "merged"}
 
 @dataclass(frozen=True)
 class Library:
+    """Lookups over a tag list; see build_library."""
+
     keys: frozenset[str]            # tag_key of every name and alias, any status: never re-proposed
     trusted_keys: frozenset[str]    # keys of trusted tags only: the distant positive labels
     atomic_by_key: dict[str, str]   # tag_key of a trusted atomic name/alias -> atomic tag id

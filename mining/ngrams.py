@@ -20,6 +20,8 @@ SAMPLES = 3
 
 @dataclass
 class NgramTable:
+    """Parallel arrays over the kept n-grams (all lengths together, shortest first)."""
+
     n: np.ndarray              # tokens per n-gram
     count: np.ndarray          # occurrences
     df: np.ndarray             # documents it occurs in

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end: install what is missing, start Neo4j, build the demo corpus, load it,
-# build the tag library (mine, classify, structure, dimensions), then serve the API
+# build the tag library (mine, classify, structure, dimensions), train and index the GNN, then
+# serve the API
 # (foreground; Ctrl-C stops the API, `scripts/neo4j.sh stop` stops Neo4j).
 # TAGKG_DEMO_VIDEOS sets the corpus size (default 20000).
 set -euo pipefail
@@ -21,6 +22,8 @@ $T mine --top-k 2000
 $T classify
 $T structure
 $T dimensions
+# Cross-modal embeddings: the GNN over click and similarity edges, FAISS and Neo4j vector indexes.
+$T train --epochs "${TAGKG_TRAIN_EPOCHS:-4}"
 $T stats
 
 # A local curator key for the page and write calls, generated once and kept out of git.

@@ -5,7 +5,6 @@ import json
 
 import torch
 
-from tagging import rank as R
 from tagging.tagger import latest_rank_version, rank_dir
 from tagging.train import train_ranker
 

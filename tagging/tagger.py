@@ -72,6 +72,7 @@ class Tagger:
         self.video_tags = {v: [(lib.row[t], w) for t, w in tags if t in lib.row] for v, tags in (video_tags or {}).items()}
         self.prior = np.zeros(len(lib), np.float32)
         self.visual: VisualPrototypes | None = None
+        self.visual_dim = 0            # the ranker's visual input size; 0 = take it from the payloads
         self.model, self.cfg, self.thresholds, self.version = None, None, RECALL_THRESHOLDS, RECALL_ONLY
         if rank_version:
             self.load_ranker(rank_version)
@@ -129,7 +130,7 @@ class Tagger:
         gnn = self._gnn_vectors(videos, text) if gnn_override is None else gnn_override
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
-        dv = getattr(self, "visual_dim", 0) or max((len(v["visual"]) for v in videos if v.get("visual")), default=1)
+        dv = self.visual_dim or max((len(v["visual"]) for v in videos if v.get("visual")), default=1)
         visual = np.zeros((n, dv), np.float32)
         has_visual = np.zeros(n, bool)
         for i, v in enumerate(videos):

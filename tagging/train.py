@@ -20,7 +20,7 @@ from tagging import rank as R
 from tagging import store
 from tagging.blind import blind_video_vectors
 from tagging.features import INDEX, recall_score
-from tagging.tagger import Tagger, latest_rank_version, rank_dir
+from tagging.tagger import Tagger, rank_dir
 from tagging.thresholds import Thresholds, assign_core, calibrate
 from tagging.vectors import VisualPrototypes
 

@@ -178,6 +178,65 @@ def dimensions_cmd(ctx, prefix, progress) -> None:
     click.echo(json.dumps(phrase_dimensions(_graph(ctx), prefix=prefix, progress=progress), ensure_ascii=False, indent=1))
 
 
+@main.command("train")
+@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Gold (video, tag) pairs for training (default: TAGKG_DATA_DIR/demo/ground_truth.jsonl).")
+@click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
+@click.option("--epochs", type=click.IntRange(1), default=6, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--holdout", type=click.IntRange(1), default=1000, show_default=True, help="Held-out videos.")
+@click.option("--layers", "n_layers", type=click.IntRange(0, 4), default=2, show_default=True)
+@click.option("--similar/--no-similar", "similar_edges", default=True, help="Semantic-similarity kNN edges.")
+@click.option("--batch-videos", type=click.IntRange(1), default=256, show_default=True)
+@click.option("--time-budget", "time_budget_s", type=float, default=None, help="Stop training after this many seconds.")
+@click.option("--compare/--no-compare", default=False, help="Also evaluate the text-only, two-tower and click-only models.")
+@click.option("--write-graph/--no-write-graph", default=True, help="Write SIMILAR_TO edges, embeddings and vector indexes.")
+@progress_option
+@click.pass_context
+def train_cmd(ctx, truth, **options) -> None:
+    """Train the GNN cross-modal model, evaluate it on held-out videos, index the embeddings."""
+    from gnn.cli_impl import train_main
+
+    s: Settings = ctx.obj
+    result = train_main(_graph(ctx), s, truth=truth or s.data_dir / "demo" / "ground_truth.jsonl", **options)
+    result.pop("history", None)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+
+
+@main.command("index")
+@click.option("--version", default=None, help="Model version (default: the latest).")
+@click.option("--neo4j/--no-neo4j", default=True, help="Also write embeddings and vector indexes to Neo4j.")
+@progress_option
+@click.pass_context
+def index_cmd(ctx, version, neo4j, progress) -> None:
+    """Re-embed every video and tag with a trained model into FAISS (and Neo4j) without retraining."""
+    from gnn.cli_impl import index_main
+
+    try:
+        result = index_main(_graph(ctx), ctx.obj, version=version, neo4j=neo4j, progress=progress)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+
+
+@main.command("similar")
+@click.argument("video_id")
+@click.option("--k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Similar videos.")
+@click.option("--tags", type=click.IntRange(0, 1000), default=20, show_default=True, help="Cross-modal tags.")
+@click.option("--version", default=None, help="Model version (default: the latest).")
+@click.pass_context
+def similar_cmd(ctx, video_id, k, tags, version) -> None:
+    """Similar videos and nearest tags of VIDEO_ID in the GNN space."""
+    from gnn.cli_impl import similar_main
+
+    try:
+        result = similar_main(ctx.obj, video_id, k=k, tags=tags, version=version)
+    except (KeyError, FileNotFoundError) as exc:
+        click.echo(json.dumps({"error": {"code": "not_found", "message": str(exc.args[0])}}, ensure_ascii=False), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
 @main.command("mine")
 @click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(["autophrase", "pattern"]),
               help="Run only these pipelines (default: both, merged).")

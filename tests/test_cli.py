@@ -6,7 +6,7 @@ import pytest
 from tagkg.cli import main
 
 COMMANDS = ["neo4j", "init-db", "load", "demo-data", "load-demo", "stats", "serve", "mine", "classify",
-            "structure", "dimensions", "candidates"]
+            "structure", "dimensions", "candidates", "train", "index", "similar"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
