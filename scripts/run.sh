@@ -23,7 +23,7 @@ $T classify
 $T structure
 $T dimensions
 # Cross-modal embeddings: the GNN over click and similarity edges, FAISS and Neo4j vector indexes.
-$T train --epochs "${TAGKG_TRAIN_EPOCHS:-4}"
+$T train --epochs "${TAGKG_TRAIN_EPOCHS:-4}" --time-budget "${TAGKG_TRAIN_BUDGET_S:-300}"
 $T stats
 
 # A local curator key for the page and write calls, generated once and kept out of git.
