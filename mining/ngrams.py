@@ -1,7 +1,8 @@
 """Frequent token n-grams of a corpus with their statistics, counted level by level with numpy.
 
-An n-gram is kept when it occurs at least `min_count` times and both its (n-1)-token sub-grams are
-kept (Apriori), so an n-gram key is (id of its first n-1 tokens, last token) and fits an int64.
+An n-gram is kept when it occurs at least `min_count` times, or at all when every token of it is a
+`rare_ok` token, and both its (n-1)-token sub-grams are kept (Apriori), so an n-gram key is (id of
+its first n-1 tokens, last token) and fits an int64.
 """
 from __future__ import annotations
 
@@ -50,10 +51,11 @@ class NgramTable:
         return corpus.tokens[pos:pos + int(self.n[i])].tolist()
 
 
-def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int | None = None,
-                 progress: bool = True) -> NgramTable:
-    """Count the frequent 1..max_n-grams of `corpus` and their statistics; `now` (a date ordinal,
-    default the latest document date) ends the recent window of the trend statistics."""
+def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, rare_ok: np.ndarray | None = None,
+                 now: int | None = None, progress: bool = True) -> NgramTable:
+    """Count the frequent 1..max_n-grams of `corpus` and their statistics; `rare_ok` (bool per token
+    id) marks tokens whose n-grams are kept from one occurrence on; `now` (a date ordinal, default
+    the latest document date) ends the recent window of the trend statistics."""
     dated = corpus.doc_days[corpus.doc_days >= 0]
     now = now if now is not None else int(dated.max()) if len(dated) else 0
     baseline_days = now - RECENT_DAYS + 1 - int(dated.min()) if len(dated) else 0
@@ -63,6 +65,7 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
     word = np.zeros(len(T), dtype=bool)
     word[T >= 0] = corpus.is_word[T[T >= 0]]
     n_words = max(int(word.sum()), 1)
+    rare_ok = np.zeros(V, dtype=bool) if rare_ok is None else rare_ok
     levels: list[dict] = []
     ids_by_n: list[np.ndarray] = [np.empty(0, np.int32)]  # ids_by_n[n][p]: id of the n-gram at p, or -1
     bar = tqdm(total=max_n, desc="n-grams", disable=not progress)
@@ -76,7 +79,10 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
             key = prev[pos].astype(np.int64) * V + T[pos + n - 1]
         uniq, inv, cnt = np.unique(key, return_inverse=True, return_counts=True)
         del key
-        keep = cnt >= min_count
+        all_ok = rare_ok[uniq % V]  # every token rare_ok: the last one here, the others via the kept prefix
+        if n > 1:
+            all_ok &= levels[n - 2]["all_ok"][uniq // V]
+        keep = (cnt >= min_count) | all_ok
         if not keep.any():
             break
         new_id = np.cumsum(keep, dtype=np.int64) - 1
@@ -89,6 +95,7 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
         lvl = _occurrence_stats(corpus, pos[sel], local[sel], int(keep.sum()), n, word, corpus.doc_days, now)
         del pos, local, sel
         lvl["count"] = cnt[keep]
+        lvl["all_ok"] = all_ok[keep]
         rep = lvl["samples"][:, 0]
         if n == 1:
             lvl.update(pmi=np.zeros(len(rep)), sub_ratio=np.ones(len(rep)))
@@ -105,7 +112,7 @@ def build_ngrams(corpus: Corpus, *, max_n: int = 5, min_count: int = 2, now: int
         bar.update(1)
     bar.close()
     del ids_by_n
-    cat = {k: np.concatenate([lvl[k] for lvl in levels]) for k in levels[0]} if levels else _empty()
+    cat = {k: np.concatenate([lvl[k] for lvl in levels]) for k in levels[0] if k != "all_ok"} if levels else _empty()
     texts = [corpus.text(int(p), int(n)) for p, n in zip(cat["samples"][:, 0], cat["n"])]
     ratio, z = burst(cat["recent"], cat["baseline"], RECENT_DAYS, baseline_days)
     z = z / np.sqrt(overdispersion(z, cat["recent"] + cat["baseline"] >= MIN_EVIDENCE))

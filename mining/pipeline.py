@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
+
 from mining.autophrase import mine_autophrase
 from mining.corpus import build_corpus, day_ordinal, make_tokenizer
 from mining.library import build_library
 from mining.merge import merge
 from mining.ngrams import build_ngrams
-from mining.normalize import normalize
+from mining.normalize import normalize, tag_key
 from mining.patterns import match_patterns, mine_patterns, parent_map
 from mining.variants import variant_features
 from taxonomy.tree import flatten
@@ -22,8 +24,9 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     """Candidates best first: {id, key, name, kind, components, score, pipelines, scores, evidence}.
 
     `docs`: {"id", "text", "date"} (a video's joined text fields, or a search query), read once as a
-    stream. `tags`: the library (tags.jsonl rows); its approved tags are the trusted set. `now` (ISO
-    date, date or datetime; default the latest document date) ends the trend window.
+    stream. `tags`: the library (tags.jsonl rows); its approved (or status-less) tags are the trusted
+    set, all of them are never proposed again. `now` (ISO date, date or datetime; default the latest
+    document date) ends the trend window. `min_count`: occurrences the statistical pipeline needs.
     """
     unknown = set(pipelines) - set(PIPELINES)
     if unknown:
@@ -34,16 +37,21 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     lib = build_library(tags)
     tokenizer = make_tokenizer(lib.user_words)
     corpus = build_corpus(docs, tokenizer, workers=workers, progress=progress)
-    table = build_ngrams(corpus, min_count=min_count, now=today, progress=progress)
     phrase_tokens = [(p, tokenizer.lcut(normalize(p["name"]))) for p in lib.phrases]
+    parents = parent_map(flatten(taxonomy))
+    patterns = mine_patterns(phrase_tokens, lib, parents) if "pattern" in pipelines else {}
+    # A pattern match is evidence even when seen once (a new tag in a known construction); n-grams made
+    # only of tags and pattern literals are therefore counted from one occurrence on, and only those.
+    literals = {v for p in patterns for kind, v in p if kind == "lit"}
+    rare_ok = np.array([bool(patterns) and (w in literals or tag_key(w) in lib.atomic_by_key) for w in corpus.vocab],
+                       dtype=bool)
+    table = build_ngrams(corpus, min_count=min_count, rare_ok=rare_ok, now=today, progress=progress)
     slips = variant_features(table.keys, table.count, lib.trusted_keys)
     proposals = {}
     if "autophrase" in pipelines:
         proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, slips, min_count=min_count,
                                                   seed=seed, progress=progress)
     if "pattern" in pipelines:
-        parents = parent_map(flatten(taxonomy))
-        patterns = mine_patterns(phrase_tokens, lib, parents)
-        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, slips, min_count=min_count)
+        proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, slips, min_count=1)
     merged = merge(proposals, lib)
     return merged[:top_k] if top_k else merged

@@ -11,7 +11,8 @@ MIN_EVIDENCE = 10  # uses a term needs for its z-score to inform the overdispers
 MIN_TERMS = 50     # terms needed to estimate the overdispersion at all
 
 
-def burst(recent: np.ndarray, baseline: np.ndarray, recent_days: int, baseline_days: int) -> tuple[np.ndarray, np.ndarray]:
+def burst(recent: np.ndarray, baseline: np.ndarray, recent_days: int,
+          baseline_days: int) -> tuple[np.ndarray, np.ndarray]:
     """(smoothed rate ratio, Poisson z-score) of recent counts against the baseline's daily rate.
 
     +1 smoothing keeps a term first seen this month from getting an infinite ratio from one mention.

@@ -24,6 +24,9 @@ $T structure
 $T dimensions
 # Cross-modal embeddings: the GNN over click and similarity edges, FAISS and Neo4j vector indexes.
 $T train --epochs "${TAGKG_TRAIN_EPOCHS:-4}" --time-budget "${TAGKG_TRAIN_BUDGET_S:-300}"
+# Tagging: train the ranking model on recalled candidates, then tag every demo video.
+$T rank-train --epochs "${TAGKG_RANK_EPOCHS:-4}"
+$T tag-all
 $T stats
 
 # A local curator key for the page and write calls, generated once and kept out of git.

@@ -137,7 +137,7 @@ class RankModel(nn.Module):
             keys = v + self.modality                                          # (n, 3, h)
             missing = torch.zeros(v.shape[:2], dtype=torch.bool)
             missing[:, 2] = ~b["has_visual"]                                  # no visual vector: mask its token
-            a, _ = self.attn(q, keys, keys, key_padding_mask=missing)
+            a, _ = self.attn(q, keys, keys, key_padding_mask=missing, need_weights=False)
             a = self.norm(q + a)                                              # (n, 3, h)
             z = torch.cat([a.flatten(1), a[:, 0] * t[:, 0], a[:, 1] * t[:, 1]], 1)
         return self.head(z), v

@@ -237,6 +237,96 @@ def similar_cmd(ctx, video_id, k, tags, version) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))
 
 
+# --- tagging -------------------------------------------------------------------------------------------
+
+def _echo_json(result) -> None:
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+
+
+@main.command("rank-train")
+@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Gold (video, tag) pairs (default: TAGKG_DATA_DIR/demo/ground_truth.jsonl).")
+@click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
+@click.option("--compare", is_flag=True, help="Also train late fusion, no-adversarial and no-click variants; report AUCs.")
+@click.option("--epochs", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--fusion", type=click.Choice(["attention", "late"]), default="attention", show_default=True)
+@click.option("--adversarial/--no-adversarial", default=True, help="Add the adversarial modality loss.")
+@click.option("--clicks/--no-clicks", default=True, help="Use tag-click feedback as extra training pairs.")
+@click.option("--label-fraction", type=click.FloatRange(0.01, 1.0), default=0.3, show_default=True,
+              help="Share of training videos whose gold labels the ranker sees.")
+@click.option("--no-gold-write", is_flag=True, help="Do not write the labelled videos' gold HAS_TAG edges.")
+@progress_option
+@click.pass_context
+def rank_train_cmd(ctx, truth, prefix, compare, no_gold_write, progress, **config) -> None:
+    """Train the cross-modal ranking model on recalled candidates; report held-out AUC."""
+    from tagging.train import train_ranker
+
+    s: Settings = ctx.obj
+    _echo_json(train_ranker(_graph(ctx), s, truth=truth or s.data_dir / "demo" / "ground_truth.jsonl", prefix=prefix,
+                            compare=compare, write_gold=not no_gold_write, progress=progress, **config))
+
+
+@main.command("tag")
+@click.argument("video_id", required=False)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Tag the videos in this JSONL file without storing them.")
+@click.option("--persist/--no-persist", default=True, help="Write HAS_TAG edges for a stored video.")
+@click.pass_context
+def tag_cmd(ctx, video_id, path, persist) -> None:
+    """Tag one stored VIDEO_ID (recall + rank), or the videos of --file without storing them."""
+    from tagging.tagger import tag_file, tag_stored
+
+    if bool(video_id) == bool(path):
+        raise click.UsageError("give either VIDEO_ID or --file")
+    result = tag_file(_graph(ctx), ctx.obj, path) if path else tag_stored(_graph(ctx), ctx.obj, [video_id], persist=persist)
+    if not result:
+        click.echo(json.dumps({"error": {"code": "not_found", "message": f"no video {video_id!r}"}}), err=True)
+        sys.exit(1)
+    _echo_json(result)
+
+
+@main.command("tag-all")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=256, show_default=True)
+@click.option("--persist/--no-persist", default=True)
+@prefix_option
+@progress_option
+@click.pass_context
+def tag_all_cmd(ctx, batch, persist, prefix, progress) -> None:
+    """Tag every stored video and write HAS_TAG edges with the model version."""
+    from tagging.tagger import tag_all
+
+    _echo_json(tag_all(_graph(ctx), ctx.obj, batch=batch, persist=persist, prefix=prefix, progress=progress))
+
+
+@main.command("retrain")
+@click.option("--base", "base_version", default=None, help="Ranking model version to start from (default: latest).")
+@click.option("--epochs", type=click.IntRange(1), default=None)
+@progress_option
+@click.pass_context
+def retrain_cmd(ctx, base_version, epochs, progress) -> None:
+    """Retrain the ranker with the click feedback loaded since; compare versions on the same held-out set."""
+    from tagging.feedback import retrain
+
+    _echo_json(retrain(_graph(ctx), ctx.obj, base_version=base_version, progress=progress,
+                       **({"epochs": epochs} if epochs else {})))
+
+
+@main.command("explain")
+@click.argument("video_id")
+@click.argument("tag_id")
+@click.pass_context
+def explain_cmd(ctx, video_id, tag_id) -> None:
+    """Say why TAG_ID is on VIDEO_ID: channels, evidence, score, model."""
+    from tagging.explain import explain
+
+    result = explain(_graph(ctx), video_id, tag_id)
+    if result is None:
+        click.echo(json.dumps({"error": {"code": "not_found", "message": f"{tag_id} is not on {video_id}"}}), err=True)
+        sys.exit(1)
+    _echo_json(result)
+
+
 @main.command("mine")
 @click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(["autophrase", "pattern"]),
               help="Run only these pipelines (default: both, merged).")

@@ -6,7 +6,8 @@ import pytest
 from tagkg.cli import main
 
 COMMANDS = ["neo4j", "init-db", "load", "demo-data", "load-demo", "stats", "serve", "mine", "classify",
-            "structure", "dimensions", "candidates", "train", "index", "similar"]
+            "structure", "dimensions", "candidates", "train", "index", "similar",
+            "rank-train", "tag", "tag-all", "retrain", "explain"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

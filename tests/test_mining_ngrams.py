@@ -2,6 +2,8 @@
 import math
 from functools import lru_cache
 
+import numpy as np
+
 from mining.corpus import build_corpus, make_tokenizer
 from mining.ngrams import build_ngrams, describe
 
@@ -77,3 +79,13 @@ def test_parallel_segmentation_gives_the_same_corpus():
     two = build_corpus(iter(docs), _tokenizer(), workers=2, batch=7, progress=False)
     assert two.doc_ids == [d["id"] for d in docs]
     assert two.vocab == one.vocab and two.tokens.tolist() == one.tokens.tolist()
+
+
+def test_rare_ok_tokens_keep_their_ngrams_from_one_occurrence():
+    corpus, _ = _table(TEXTS + ["蓝色卫衣好看"])
+    rare_ok = np.array([w in ("蓝色", "卫衣", "好看") for w in corpus.vocab])
+    t = build_ngrams(corpus, min_count=3, rare_ok=rare_ok, progress=False)
+    row = {x: i for i, x in enumerate(t.texts)}
+    assert t.count[row["蓝色卫衣好看"]] == 1 and t.count[row["好看"]] == 3
+    assert "穿红色" not in row and "买" not in row  # other rare n-grams still need min_count
+    assert t.count[row["红色卫衣"]] == 4

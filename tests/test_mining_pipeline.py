@@ -77,7 +77,7 @@ def test_mine_finds_the_hidden_phrases_with_both_pipelines():
         if c["name"] in hidden:
             assert c["pipelines"] == ["autophrase", "pattern"] and c["kind"] == "phrase"
             assert len(c["components"]) == 2 and c["id"].startswith("c_") and 0 < c["score"] <= 1
-            assert "[object." in c["evidence"]["pattern"]["pattern"]  # e.g. [object.attribute.color][object.clothing.top]
+            assert "[object." in c["evidence"]["pattern"]["pattern"]  # [object.attribute.color][object.clothing.top]
     known = {normalize(t["name"]) for t in tags}
     assert known.isdisjoint(c["name"] for c in cands)  # nothing already in the library
 
