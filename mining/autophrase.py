@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from mining.corpus import Corpus
-from mining.library import Library
+from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
 from mining.normalize import tag_key
 
@@ -59,8 +59,8 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
         if keys[j] in lib.keys:
             continue
         out.append({
-            "name": table.texts[i], "key": keys[j], "tokens": tokens[j], "row": i,
-            "components": [a for a in (lib.atomic_by_key.get(tag_key(t)) for t in tokens[j]) if a],
+            "name": table.texts[i], "key": keys[j],
+            "components": components_of(tokens[j], lib),
             "score": round(float(score[j]), 4),
             "evidence": {**describe(table, corpus, i), "quality": round(float(quality[j]), 4),
                          "pmi": round(float(table.pmi[i]), 3),

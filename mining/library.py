@@ -43,3 +43,8 @@ def build_library(tags: list[dict]) -> Library:
             category[tag["id"]] = tag["category"]
     return Library(frozenset(keys), frozenset(trusted), atomic_by_key, category, names, tuple(phrases),
                    tuple(w for w in words if w))
+
+
+def components_of(tokens: list[str], lib: Library) -> list[str]:
+    """Atomic tag ids the tokens name, in order (tokens that are no atomic tag are skipped)."""
+    return [a for a in (lib.atomic_by_key.get(tag_key(t)) for t in tokens) if a]

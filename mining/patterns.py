@@ -15,7 +15,7 @@ from itertools import product
 import numpy as np
 
 from mining.corpus import Corpus
-from mining.library import Library
+from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
 from mining.normalize import tag_key
 
@@ -113,8 +113,8 @@ def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: di
         score = _combine(precision[best], cell_share[cells[i]], base)
         tokens = [corpus.vocab[t] for t in table.tokens(corpus, i)]
         out.append({
-            "name": table.texts[i], "key": key, "tokens": tokens, "row": i,
-            "components": _components(tokens, lib), "score": round(score, 4),
+            "name": table.texts[i], "key": key,
+            "components": components_of(tokens, lib), "score": round(score, 4),
             "evidence": {**describe(table, corpus, i), "pattern": show(best), "pattern_support": patterns[best],
                          "pattern_precision": round(precision[best], 4), "patterns_matched": len(fits),
                          "boundary_precision": round(cell_share[cells[i]], 4)},
@@ -153,8 +153,3 @@ def _combine(p: float, q: float, base: float) -> float:
     eps = 1e-4
     logit = lambda x: np.log(max(x, eps) / max(1 - x, eps))  # noqa: E731
     return float(1 / (1 + np.exp(-(logit(p) + logit(q) - logit(base)))))
-
-
-def _components(tokens: list[str], lib: Library) -> list[str]:
-    """Atomic tag ids named by the tokens, in order."""
-    return [a for a in (lib.atomic_by_key.get(tag_key(t)) for t in tokens) if a]

@@ -3,6 +3,7 @@ import os
 import socket
 import stat
 import subprocess
+import urllib.request
 
 import pytest
 from neo4j import GraphDatabase
@@ -41,6 +42,9 @@ def test_start_status_auth_loopback_and_clean_stop(tmp_path):
         with GraphDatabase.driver(f"bolt://127.0.0.1:{bolt}", auth=("neo4j", "neo4j")) as d:
             with pytest.raises(AuthError):
                 d.verify_connectivity()
+        # Neo4j Browser is served from the neo4j-browser jar
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/browser/", timeout=10) as page:
+            assert page.status == 200 and b"Neo4j Browser" in page.read()
         # a second start is a no-op on the running server
         assert run("start", home, bolt, http).returncode == 0
     finally:
