@@ -6,21 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from tagkg.config import ROOT
+from demo_graph import model_settings, write_tags_and_videos, write_truth
 
 N_VIDEOS = 400
 
-WRITE_TAGS = """
-UNWIND $rows AS r
-MERGE (t:Tag {id: r.id}) SET t.name = r.name, t.status = r.status, t.kind = r.kind, t.aliases = r.aliases
-FOREACH (_ IN CASE WHEN r.kind = 'phrase' THEN [1] ELSE [] END | SET t:Phrase)
-FOREACH (_ IN CASE WHEN r.kind = 'atomic' THEN [1] ELSE [] END | SET t:Atomic)
-"""
-WRITE_COMPOSED = """
-UNWIND $rows AS r
-MATCH (p:Tag {id: r.phrase}), (a:Tag {id: r.atomic}) MERGE (p)-[:COMPOSED_OF {position: r.position}]->(a)
-"""
-WRITE_VIDEOS = "UNWIND $rows AS r MERGE (v:Video {id: r.id}) SET v += r.props"
 WRITE_CLICKS = """
 UNWIND $rows AS r
 MATCH (v:Video {id: r.video})
@@ -41,34 +30,19 @@ def corpus(tmp_path_factory):
 @pytest.fixture
 def small_graph(graph, ns, corpus, tmp_path):
     """The corpus written under the ns prefix (directly, so approved-name rules of other tests never clash)."""
-    rows = [json.loads(l) for l in open(corpus / "tags.jsonl", encoding="utf-8")]
-    graph.execute(WRITE_TAGS, rows=[{**r, "id": ns + r["id"]} for r in rows])
-    graph.execute(WRITE_COMPOSED, rows=[{"phrase": ns + r["id"], "atomic": ns + c, "position": i}
-                                        for r in rows for i, c in enumerate(r["components"])])
-    videos = [json.loads(l) for l in open(corpus / "videos.jsonl", encoding="utf-8")]
-    graph.execute(WRITE_VIDEOS, rows=[{"id": ns + v.pop("id"), "props": v} for v in videos])
+    write_tags_and_videos(graph, ns, corpus)
     clicks = {}
     for c in map(json.loads, open(corpus / "clicks.jsonl", encoding="utf-8")):
         src = ns + (c["query"] if c["kind"] == "query" else c["tag_id"])
         key = (c["kind"], src, ns + c["video_id"])
         clicks[key] = clicks.get(key, 0) + c["count"]
     graph.execute(WRITE_CLICKS, rows=[{"kind": k, "src": s, "video": v, "count": n} for (k, s, v), n in clicks.items()])
-    truth = tmp_path / "truth.jsonl"
-    with open(truth, "w", encoding="utf-8") as f:
-        for r in map(json.loads, open(corpus / "ground_truth.jsonl", encoding="utf-8")):
-            f.write(json.dumps({"video_id": ns + r["video_id"], "core": [ns + t for t in r["core"]],
-                                "related": [ns + t for t in r["related"]]}) + "\n")
-    return truth
+    return write_truth(corpus, ns, tmp_path / "truth.jsonl")
 
 
 @pytest.fixture
 def gnn_settings(settings, tmp_path):
-    """Models under tmp_path; the sentence-encoder cache shared across runs (data-test/ is git-ignored)."""
-    cache = ROOT / "data-test" / "gnn-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "cache").symlink_to(cache)
-    return settings.with_(data_dir=tmp_path / "data")
+    return model_settings(settings, tmp_path)
 
 
 def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):

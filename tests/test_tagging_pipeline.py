@@ -7,20 +7,9 @@ import json
 import pytest
 import torch
 
-from tagkg.config import ROOT
+from demo_graph import model_settings, write_tags_and_videos, write_truth
 
 N_VIDEOS = 150
-WRITE_TAGS = """
-UNWIND $rows AS r
-MERGE (t:Tag {id: r.id}) SET t.name = r.name, t.status = r.status, t.kind = r.kind, t.aliases = r.aliases
-FOREACH (_ IN CASE WHEN r.kind = 'phrase' THEN [1] ELSE [] END | SET t:Phrase)
-FOREACH (_ IN CASE WHEN r.kind = 'atomic' THEN [1] ELSE [] END | SET t:Atomic)
-"""
-WRITE_COMPOSED = """
-UNWIND $rows AS r
-MATCH (p:Tag {id: r.phrase}), (a:Tag {id: r.atomic}) MERGE (p)-[:COMPOSED_OF {position: r.position}]->(a)
-"""
-WRITE_VIDEOS = "UNWIND $rows AS r MERGE (v:Video {id: r.id}) SET v += r.props"
 WRITE_PRODUCTS = """
 UNWIND $rows AS r
 MERGE (p:Product {id: r.id}) SET p.title = r.title, p.category = r.category
@@ -44,12 +33,7 @@ def corpus(tmp_path_factory):
 @pytest.fixture
 def small(graph, ns, corpus, tmp_path):
     """The corpus under the ns prefix without tag clicks (they come later, through the loader); returns the truth."""
-    tags = [json.loads(line) for line in open(corpus / "tags.jsonl", encoding="utf-8")]
-    graph.execute(WRITE_TAGS, rows=[{**r, "id": ns + r["id"]} for r in tags])
-    graph.execute(WRITE_COMPOSED, rows=[{"phrase": ns + r["id"], "atomic": ns + c, "position": i}
-                                        for r in tags for i, c in enumerate(r["components"])])
-    videos = [json.loads(line) for line in open(corpus / "videos.jsonl", encoding="utf-8")]
-    graph.execute(WRITE_VIDEOS, rows=[{"id": ns + v.pop("id"), "props": v} for v in videos])
+    write_tags_and_videos(graph, ns, corpus)
     products = [json.loads(line) for line in open(corpus / "products.jsonl", encoding="utf-8")]
     graph.execute(WRITE_PRODUCTS, rows=[{**p, "id": ns + p["id"], "videos": [ns + v for v in p["video_ids"]]}
                                         for p in products])
@@ -61,22 +45,12 @@ def small(graph, ns, corpus, tmp_path):
         for c in clicks:
             if c["kind"] == "tag":
                 f.write(json.dumps({**c, "tag_id": ns + c["tag_id"], "video_id": ns + c["video_id"]}) + "\n")
-    truth = tmp_path / "truth.jsonl"
-    with open(truth, "w", encoding="utf-8") as f:
-        for r in map(json.loads, open(corpus / "ground_truth.jsonl", encoding="utf-8")):
-            f.write(json.dumps({"video_id": ns + r["video_id"], "core": [ns + t for t in r["core"]],
-                                "related": [ns + t for t in r["related"]]}) + "\n")
-    return truth
+    return write_truth(corpus, ns, tmp_path / "truth.jsonl")
 
 
 @pytest.fixture
 def tag_settings(settings, tmp_path):
-    """Models under tmp_path; the sentence-encoder cache shared with the GNN tests (data-test/ is git-ignored)."""
-    cache = ROOT / "data-test" / "gnn-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "cache").symlink_to(cache)
-    return settings.with_(data_dir=tmp_path / "data")
+    return model_settings(settings, tmp_path)
 
 
 def _gold(truth):
