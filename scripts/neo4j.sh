@@ -65,6 +65,10 @@ running_pid() {
   [ -f "$PID_FILE" ] || return 1
   local pid; pid=$(cat "$PID_FILE")
   kill -0 "$pid" 2>/dev/null || return 1
+  # A killed server can linger as a zombie until something reaps it, and a stale pid can be reused:
+  # only a live Neo4j entry point counts as running.
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q CommunityEntryPoint || return 1
   echo "$pid"
 }
 
