@@ -5,9 +5,9 @@ import atexit
 import threading
 
 from flask import current_app
-from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import GraphDatabase, unit_of_work
 
-from graph.db import Graph, Neo4jServerError
+from graph.db import Graph, Neo4jServerError, _rows
 from tagkg.config import Settings
 
 _lock = threading.Lock()
@@ -23,10 +23,6 @@ class ApiGraph(Graph):
 
     def query(self, cypher: str, **params) -> list[dict]:
         return self.read(self._timed_rows, cypher, params)
-
-
-def _rows(tx: ManagedTransaction, cypher: str, params: dict) -> list[dict]:
-    return [r.data() for r in tx.run(cypher, params)]
 
 
 def api_graph(settings: Settings) -> ApiGraph:

@@ -1,6 +1,4 @@
 """Feedback: click events (search query or tag -> video) that flow back into the graph and training set."""
-from collections import defaultdict
-
 from flask import Blueprint
 
 from api.db import get_graph
@@ -8,6 +6,7 @@ from api.errors import ApiError
 from api.schemas import FeedbackIn, FeedbackOut
 from api.spec import endpoint
 from graph import queries as Q
+from loaders.load import click_series_rows, write_click_series
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")
 
@@ -24,20 +23,6 @@ def clicks(body: FeedbackIn):
     if unknown_videos or unknown_tags:
         raise ApiError(422, "invalid", "events name unknown videos or tags",
                        {"unknown_videos": sorted(unknown_videos)[:50], "unknown_tags": sorted(unknown_tags)[:50]})
-    # One row per edge with its days, so a statement never reads an edge it wrote in the same batch.
-    series: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for e in body.events:
-        series[(e.kind, e.query or e.tag_id, e.video_id)][e.day.isoformat()] += e.count
-    rows = {"query": [], "tag": []}
-    for (kind, source, video_id), days in series.items():
-        key = "query" if kind == "query" else "tag_id"
-        rows[kind].append({key: source, "video_id": video_id, "days": list(days), "counts": list(days.values())})
-
-    def work(tx):
-        if rows["query"]:
-            tx.run(Q.API_ADD_QUERY_CLICKS, rows=rows["query"]).consume()
-        if rows["tag"]:
-            tx.run(Q.API_ADD_TAG_CLICKS, rows=rows["tag"]).consume()
-
-    graph.write(work)
-    return {"stored": len(body.events), "edges": len(series)}
+    rows = click_series_rows(body.events, add=True)
+    graph.write(write_click_series, rows, True)
+    return {"stored": len(body.events), "edges": len(rows["query"]) + len(rows["tag"])}

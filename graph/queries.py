@@ -68,13 +68,13 @@ MATCH (v:Video {id: vid})
 MERGE (v)-[:FEATURES]->(p)
 """
 
-# Click rows are daily aggregates. A CLICKED edge keeps parallel lists days/counts so that a
-# reloaded day replaces its count instead of adding to it (reruns are idempotent), and the
-# time series stays available for trend detection. Rows are pre-grouped per edge in Python.
+# Click rows are daily aggregates. A CLICKED edge keeps parallel lists days/counts so the time
+# series stays available for trend detection. A load replaces a day's count ($add = false: reruns
+# are idempotent); API feedback events add to it ($add = true). Rows are pre-grouped per edge.
 _MERGE_CLICK_SERIES = """
-WITH c, r, coalesce(c.days, []) AS days, coalesce(c.counts, []) AS counts
-WITH c, r, apoc.map.fromLists(days, counts) AS old
-WITH c, apoc.map.merge(old, apoc.map.fromLists(r.days, r.counts)) AS m
+WITH c, r, apoc.map.fromLists(coalesce(c.days, []), coalesce(c.counts, [])) AS old
+WITH c, apoc.map.merge(old, apoc.map.fromLists(r.days,
+       [i IN range(0, size(r.days) - 1) | CASE WHEN $add THEN coalesce(old[r.days[i]], 0) ELSE 0 END + r.counts[i]])) AS m
 WITH c, m, apoc.coll.sort(keys(m)) AS ds
 SET c.days = ds, c.counts = [d IN ds | m[d]],
     c.count = reduce(total = 0, d IN ds | total + m[d]),
@@ -712,31 +712,6 @@ RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, coalesce(
        COLLECT { MATCH (t)-[:BROADER]->(b:Tag) RETURN b.id ORDER BY b.id } AS broader
 ORDER BY id
 """
-
-# Feedback clicks add to the day's count (a load replaces it); one row per edge with its days.
-_ADD_CLICK_SERIES = """
-WITH c, r, apoc.map.fromLists(coalesce(c.days, []), coalesce(c.counts, [])) AS old
-WITH c, apoc.map.merge(old, apoc.map.fromLists(r.days,
-       [i IN range(0, size(r.days) - 1) | coalesce(old[r.days[i]], 0) + r.counts[i]])) AS m
-WITH c, m, apoc.coll.sort(keys(m)) AS ds
-SET c.days = ds, c.counts = [d IN ds | m[d]],
-    c.count = reduce(total = 0, d IN ds | total + m[d]),
-    c.first_at = date(head(ds)), c.last_at = date(last(ds))
-"""
-
-API_ADD_QUERY_CLICKS = """
-UNWIND $rows AS r
-MATCH (v:Video {id: r.video_id})
-MERGE (q:Query {text: r.query})
-MERGE (q)-[c:CLICKED]->(v)
-""" + _ADD_CLICK_SERIES
-
-API_ADD_TAG_CLICKS = """
-UNWIND $rows AS r
-MATCH (v:Video {id: r.video_id})
-MATCH (t:Tag {id: r.tag_id})
-MERGE (t)-[c:CLICKED]->(v)
-""" + _ADD_CLICK_SERIES
 
 API_INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
 

@@ -207,19 +207,32 @@ def _write_tags(tx, rows: list[TagRow]) -> None:
     tx.run(Q.MERGE_TAGS, rows=[{**r.model_dump(), "key": tag_key(r.name)} for r in rows]).consume()
 
 
-def _write_clicks(tx, rows: list[ClickRow]) -> None:
-    # One entry per edge and day (the last row wins) so the edge's series is merged once per batch.
+def click_series_rows(events, add: bool) -> dict[str, list[dict]]:
+    """One row per (source, video) edge with its days, so a statement never reads an edge it wrote.
+
+    Repeated days are summed when `add` (feedback events), else the last row wins (loads)."""
     series: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for r in rows:
-        series[(r.kind, r.query or r.tag_id, r.video_id)][r.day.isoformat()] = r.count
-    by_kind: dict[str, list[dict]] = {"query": [], "tag": []}
+    for e in events:
+        days = series[(e.kind, e.query or e.tag_id, e.video_id)]
+        day = e.day.isoformat()
+        days[day] = days.get(day, 0) + e.count if add else e.count
+    rows: dict[str, list[dict]] = {"query": [], "tag": []}
     for (kind, source, video_id), days in series.items():
         key = "query" if kind == "query" else "tag_id"
-        by_kind[kind].append({key: source, "video_id": video_id, "days": list(days), "counts": list(days.values())})
-    if by_kind["query"]:
-        tx.run(Q.MERGE_QUERY_CLICKS, rows=by_kind["query"]).consume()
-    if by_kind["tag"]:
-        tx.run(Q.MERGE_TAG_CLICKS, rows=by_kind["tag"]).consume()
+        rows[kind].append({key: source, "video_id": video_id, "days": list(days), "counts": list(days.values())})
+    return rows
+
+
+def write_click_series(tx, rows: dict[str, list[dict]], add: bool) -> None:
+    """Merge grouped click rows into CLICKED edges: replace each day's count, or add to it."""
+    if rows["query"]:
+        tx.run(Q.MERGE_QUERY_CLICKS, rows=rows["query"], add=add).consume()
+    if rows["tag"]:
+        tx.run(Q.MERGE_TAG_CLICKS, rows=rows["tag"], add=add).consume()
+
+
+def _write_clicks(tx, rows: list[ClickRow]) -> None:
+    write_click_series(tx, click_series_rows(rows, add=False), add=False)
 
 
 _WRITERS = {"videos": _write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks}
