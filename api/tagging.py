@@ -1,4 +1,5 @@
 """Tagging: a video's current tags and why a tag is on it; computing tags (stored video, ad-hoc payload, batch)."""
+import threading
 from typing import Annotated
 
 from flask import Blueprint, current_app
@@ -99,17 +100,40 @@ def _tagger():
     return get_tagger(get_graph(), current_app.config["SETTINGS"])
 
 
+def warm(app) -> threading.Thread:
+    """Load the tagger (library automaton, indexes, ranker) in the background, so the first call is fast."""
+    state = app.extensions["tagkg.tagger"]
+
+    def run():
+        with app.app_context():
+            try:
+                _tagger()
+                state["status"] = "loaded"
+            except Exception as e:   # reported by /healthz; calls retry the load themselves
+                state["status"] = f"load failed: {type(e).__name__}: {e}"
+
+    state["status"] = "loading"
+    thread = threading.Thread(target=run, name="tagger-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 @bp.record_once
 def _register_health(state) -> None:
-    """Health reports which ranking model tags are computed with.
+    """Health reports the tagger's load state and which ranking model tags are computed with.
 
     Before the first `tagkg rank-train` tagging still answers, with recall-only scores, so that is
-    reported as healthy with the mode in the detail rather than as an outage."""
+    reported as healthy with the mode in the detail rather than as an outage. While `warm` loads the
+    tagger health is not ok, so a load balancer holds traffic back until calls are fast."""
+    tagger = state.app.extensions.setdefault("tagkg.tagger", {"status": "loaded on first call"})
+
     def check():
         from tagging.tagger import latest_rank_version
 
         version = latest_rank_version(state.app.config["SETTINGS"])
-        return True, {"rank_model": version or "none: recall-only scores"}
+        status = tagger["status"]
+        return status in ("loaded", "loaded on first call"), {
+            "rank_model": version or "none: recall-only scores", "tagger": status}
 
     state.app.extensions["tagkg.health"]["tagging"] = check
 
@@ -117,12 +141,39 @@ def _register_health(state) -> None:
 @endpoint(bp, "/videos/<video_id>/tags/compute", "POST", role="tagger", body=ComputeBody, response=TaggedOut,
           summary="Compute a stored video's tags now (recall + rank); persist=true also writes HAS_TAG")
 def compute_tags(video_id: str, body: ComputeBody):
+    from tagging import store
+
+    out = _compute_batcher().submit(video_id)
+    if out is None:
+        raise ApiError(404, "not_found", f"no video with id {video_id!r}")
+    if body.persist:
+        store.write_tags(get_graph(), [out], out["model"])
+    return out
+
+
+_batcher_lock = threading.Lock()
+
+
+def _compute_batcher():
+    """The app's Batcher of compute calls: concurrent requests share one recall + rank pass."""
+    from tagging.batcher import Batcher
+
+    app = current_app._get_current_object()
+    with _batcher_lock:
+        if "tagkg.compute" not in app.extensions:
+            app.extensions["tagkg.compute"] = Batcher(lambda ids: _compute_many(app, ids), name="compute-batcher")
+        return app.extensions["tagkg.compute"]
+
+
+def _compute_many(app, ids: list[str]) -> list[dict | None]:
+    """Tags of stored videos (None for unknown ids), in the order of ids, without persisting."""
     from tagging.tagger import tag_stored
 
-    out = tag_stored(get_graph(), current_app.config["SETTINGS"], [video_id], persist=body.persist, tagger=_tagger())
-    if not out:
-        raise ApiError(404, "not_found", f"no video with id {video_id!r}")
-    return out[0]
+    with app.app_context():
+        out = tag_stored(get_graph(), app.config["SETTINGS"], list(dict.fromkeys(ids)), persist=False,
+                         tagger=_tagger())
+    by_id = {r["video"]: r for r in out}
+    return [by_id.get(i) for i in ids]
 
 
 @endpoint(bp, "/tagging/tag", "POST", role="tagger", body=VideoPayload, response=TaggedOut,

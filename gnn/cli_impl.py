@@ -12,8 +12,8 @@ from gnn.build_graph import features
 from gnn.encode import TextEncoder
 from gnn.evaluate import rank_metrics
 from gnn.export import GraphData, export, write_similar
-from gnn.train import (TrainConfig, fit, infer, load_checkpoint, new_version, prepare_graph, save_checkpoint,
-                       split)
+from gnn.train import (TrainConfig, embed_all, fit, load_checkpoint, new_version, prepare_graph, save_checkpoint,
+                       selected, split)
 
 SIMILAR_METHOD = "use-knn"
 
@@ -35,9 +35,10 @@ def _write_similar(graph, data: GraphData, sim, prefix: str, progress: bool) -> 
     return out
 
 
-def _index(graph, settings, model, g, data: GraphData, version: str, neo4j: bool, progress: bool) -> dict:
+def _index(graph, settings, model, cfg: TrainConfig, g, data: GraphData, version: str, neo4j: bool,
+           progress: bool) -> dict:
     """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j."""
-    video_vecs, tag_vecs = infer(model, g)
+    video_vecs, tag_vecs = embed_all(model, cfg, g)
     approved = np.flatnonzero(data.tag_approved)
     tag_ids = [data.tag_ids[i] for i in approved]
     meta = E.save_indexes(E.models_dir(settings) / version, data.video_ids, video_vecs, tag_ids,
@@ -50,7 +51,7 @@ def _index(graph, settings, model, g, data: GraphData, version: str, neo4j: bool
 
 
 def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epochs: int = 6, seed: int = 0,
-               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 256,
+               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 512,
                time_budget_s: float | None = None, compare: bool = False, write_graph: bool = True,
                progress: bool = True, **overrides) -> dict:
     """Export, train, evaluate on held-out videos, save a versioned checkpoint + PNG, index the embeddings.
@@ -68,7 +69,7 @@ def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epo
     prep_s = time.perf_counter() - t0
     stored = _write_similar(graph, data, sim, prefix, progress) if write_graph else {}
     result = {"videos": len(data.video_ids), "tags": len(data.tag_ids), "queries": len(data.query_texts),
-              "heldout_videos": len(sp.heldout), "train_pairs": len(sp.train_pairs), "test_pairs": len(sp.test_pairs),
+              "heldout_videos": len(sp.heldout), "validation_videos": len(sp.validation), "train_pairs": len(sp.train_pairs), "test_pairs": len(sp.test_pairs),
               "graph_edges": {et: g.num_edges(et) for et in g.etypes}, "similar_to_written": stored,
               "prepare_s": round(prep_s, 1)}
     if compare:
@@ -78,7 +79,7 @@ def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epo
             gc, _ = prepare_graph(data, feats, sp, c, sim)
             t = time.perf_counter()
             _, hist = fit(gc, sp, sim, c, progress=progress)
-            result[name] = {**hist[-1], "train_s": round(time.perf_counter() - t, 1)}
+            result[name] = {**selected(hist), "train_s": round(time.perf_counter() - t, 1)}
     t = time.perf_counter()
     model, history = fit(g, sp, sim, cfg, progress=progress)
     train_s = time.perf_counter() - t
@@ -86,10 +87,10 @@ def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epo
     out_dir = E.models_dir(settings) / version
     save_checkpoint(out_dir, model, cfg, history, {"truth": str(truth), "prefix": prefix, "version": version})
     result["d_gnn_full" if cfg.n_layers and cfg.similar_edges else "model"] = {
-        **history[-1], "train_s": round(train_s, 1)}
+        **selected(history), "train_s": round(train_s, 1)}
     result.update({"version": version, "checkpoint": str(out_dir / "model.pt"), "plot": str(out_dir / "history.png"),
                    "epochs": len(history), "train_s": round(train_s, 1), "history": history,
-                   "index": _index(graph, settings, model, g, data, version, write_graph, progress)})
+                   "index": _index(graph, settings, model, cfg, g, data, version, write_graph, progress)})
     return result
 
 
@@ -102,7 +103,7 @@ def index_main(graph, settings, version: str | None = None, neo4j: bool = True, 
     data, feats = _load(graph, settings, ckpt.get("prefix", ""), progress)
     sp = split(data, Path(ckpt["truth"]), cfg)
     g, _ = prepare_graph(data, feats, sp, cfg)
-    return _index(graph, settings, model, g, data, version, neo4j, progress)
+    return _index(graph, settings, model, cfg, g, data, version, neo4j, progress)
 
 
 def similar_main(settings, video_id: str, k: int = 10, tags: int = 20, version: str | None = None) -> dict:

@@ -11,7 +11,8 @@ from tqdm import tqdm
 
 from graph import queries as Q
 
-EXACT_MAX = 100_000  # up to this many vectors an exact (flat) index; above it HNSW
+EXACT_MAX = 20_000  # up to this many vectors an exact (flat) index; above it HNSW (a flat search of 100k
+#                     512-d vectors costs several ms per query, too slow for one-video tagging latency)
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 WRITE_BATCH = 2000
 

@@ -101,10 +101,10 @@ def load_truth(path: Path, data: GraphData) -> np.ndarray:
     return np.asarray(rows, np.int64).reshape(-1, 3)
 
 
-def holdout_videos(video_ids: list[str], n: int, seed: int) -> np.ndarray:
-    """Rows of the n videos with the smallest sha1(seed:id): stable under reordering and corpus growth."""
+def holdout_videos(video_ids: list[str], n: int, seed: int, skip: int = 0) -> np.ndarray:
+    """Rows of the videos ranked skip..skip+n by sha1(seed:id): stable under reordering and corpus growth."""
     keys = [hashlib.sha1(f"{seed}:{v}".encode()).hexdigest() for v in video_ids]
-    return np.sort(np.argsort(keys, kind="stable")[:n])
+    return np.sort(np.argsort(keys, kind="stable")[skip:skip + n])
 
 
 def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.ndarray, score: np.ndarray,

@@ -1,6 +1,7 @@
 """Metric-learning training of the video/tag towers over neighbour-sampled blocks; versioned checkpoints."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import random
@@ -31,22 +32,25 @@ class TrainConfig:
     knn_video: int = 5
     knn_query: int = 5
     knn_min_score: float = 0.5
-    holdout: int = 1000           # held-out videos (capped at a fifth of the corpus)
+    holdout: int = 1000           # held-out test videos (capped at a fifth of the corpus)
+    validation: int = 500         # further held-out videos that pick the best epoch (capped at a tenth)
     # model
     hidden: int = 128
     out_dim: int = 512            # = sentence-vector size: towers add to the text vector (see model.Tower)
     n_layers: int = 2             # 0 = two towers on text features only, no graph
-    fanouts: tuple[int, ...] = (8, 4)  # sampled neighbours per edge type, per layer
+    fanouts: tuple[int, ...] = (6, 3)  # sampled neighbours per edge type, per layer (input side first)
     dropout: float = 0.1
     # optimisation
     epochs: int = 6
-    batch_videos: int = 256
+    batch_videos: int = 512
     lr: float = 3e-3
     weight_decay: float = 1e-5
     temperature: float = 0.07     # InfoNCE softmax temperature
     hard_negatives: int = 4       # per video: text-nearest neighbours of its gold tags that are not gold
     random_negatives: int = 256   # per batch: uniformly drawn tags
+    logq: bool = True             # sampled-softmax correction for popular tags being in-batch negatives more often
     time_budget_s: float | None = None  # stop after the epoch that crosses it
+    infer: str = "full"           # "sampled": embed with the training fanouts instead of every neighbour
     device: str = "cpu"           # "auto" = CUDA when torch sees one (needs a CUDA build of DGL)
     version_note: str = ""
 
@@ -58,21 +62,31 @@ class TrainConfig:
 class Split:
     """Gold pairs split by held-out video: train pairs go into the graph, test pairs only into metrics."""
 
-    heldout: np.ndarray            # (n_held,) video rows
+    heldout: np.ndarray            # (n_held,) test video rows
+    validation: np.ndarray         # (n_val,) validation video rows
     train_pairs: np.ndarray        # (n, 3) video row, tag row, is_core
     test_pairs: np.ndarray         # (m, 3)
+    valid_pairs: np.ndarray        # (k, 3)
     candidates: np.ndarray = field(default=None)  # approved tag rows ranked at evaluation
+
+    @property
+    def hidden(self) -> np.ndarray:
+        """Videos whose tags the graph must not show: test and validation."""
+        return np.union1d(self.heldout, self.validation)
 
 
 def split(data: GraphData, truth_path: Path, cfg: TrainConfig) -> Split:
-    """Hold out cfg.holdout videos by seeded hash; their gold pairs never reach the graph."""
+    """Hold out cfg.holdout test and cfg.validation validation videos by seeded hash; their gold pairs never
+    reach the graph. The test videos are the same for any cfg.validation (the ranker relies on that)."""
     truth = load_truth(truth_path, data)
     n_held = min(cfg.holdout, len(data.video_ids) // 5)
+    n_val = min(cfg.validation, len(data.video_ids) // 10)
     held = holdout_videos(data.video_ids, n_held, cfg.seed)
-    is_held = np.zeros(len(data.video_ids), bool)
-    is_held[held] = True
-    test = truth[is_held[truth[:, 0]]]
-    return Split(held, truth[~is_held[truth[:, 0]]], test, np.flatnonzero(data.tag_approved))
+    val = holdout_videos(data.video_ids, n_val, cfg.seed, skip=n_held)
+    role = np.zeros(len(data.video_ids), np.int8)     # 0 train, 1 test, 2 validation
+    role[held], role[val] = 1, 2
+    r = role[truth[:, 0]]
+    return Split(held, val, truth[r == 0], truth[r == 1], truth[r == 2], np.flatnonzero(data.tag_approved))
 
 
 def seed_everything(seed: int) -> None:
@@ -90,14 +104,38 @@ def _device(cfg: TrainConfig) -> torch.device:
 
 
 @torch.no_grad()
-def infer(model: TagGNN, g: dgl.DGLHeteroGraph, device: torch.device | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Full-neighbourhood (video, tag) embeddings of every node: (n_videos, out), (n_tags, out)."""
+def infer(model: TagGNN, g: dgl.DGLHeteroGraph, device: torch.device | None = None,
+          fanouts: tuple[int, ...] | None = None, seed: int = 0, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """(video, tag) embeddings of every node: (n_videos, out), (n_tags, out).
+
+    With fanouts, neighbours are sampled as in training (seeded, so repeatable); without, the full
+    neighbourhood is used."""
     model.eval()
     device = device or torch.device("cpu")
-    gd = g.to(device) if device.type != "cpu" else g
-    x = {nt: gd.nodes[nt].data["x"] for nt in gd.ntypes}
-    video, tag = model.embed([gd] * len(model.layers), x)
-    return video.cpu().numpy(), tag.cpu().numpy()
+    if not fanouts or not len(model.layers):
+        gd = g.to(device) if device.type != "cpu" else g
+        x = {nt: gd.nodes[nt].data["x"] for nt in gd.ntypes}
+        video, tag = model.embed([gd] * len(model.layers), x)
+        return video.cpu().numpy(), tag.cpu().numpy()
+    dgl.seed(seed)
+    sampler = dgl.dataloading.NeighborSampler(list(fanouts[:len(model.layers)]))
+    out = {}
+    for nt in ("video", "tag"):
+        parts = []
+        for lo in range(0, g.num_nodes(nt), chunk):
+            seeds = {nt: torch.arange(lo, min(lo + chunk, g.num_nodes(nt)))}
+            input_nodes, _, blocks = sampler.sample(g, seeds)
+            x = {t: g.nodes[t].data["x"][ids].to(device) for t, ids in input_nodes.items()}
+            blocks = [b.to(device) for b in blocks] if device.type != "cpu" else blocks
+            parts.append(model.embed(blocks, x)[0 if nt == "video" else 1].cpu())
+        out[nt] = torch.cat(parts).numpy()
+    return out["video"], out["tag"]
+
+
+def embed_all(model: TagGNN, cfg: TrainConfig, g: dgl.DGLHeteroGraph,
+              device: torch.device | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every video and tag embedded the way cfg says (full or sampled neighbourhoods)."""
+    return infer(model, g, device, cfg.fanouts if cfg.infer == "sampled" else None, cfg.seed)
 
 
 class HardNegatives:
@@ -131,11 +169,13 @@ def fit(g: dgl.DGLHeteroGraph, sp: Split, sim: SimilarEdges, cfg: TrainConfig, p
         gold_of.setdefault(int(v), []).append(int(t))
     train_videos = np.array(sorted(gold_of))
     n_tags = g.num_nodes("tag")
+    logq = _log_inclusion(sp.train_pairs[:, 1], n_tags, len(sp.train_pairs) * cfg.batch_videos / len(train_videos),
+                          cfg.random_negatives).to(device) if cfg.logq else None
     steps = (len(train_videos) + cfg.batch_videos - 1) // cfg.batch_videos
     total = max(4, steps * cfg.epochs)
     # 10% warm-up, at least 2 steps (OneCycleLR divides by the warm-up length minus one)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=total, pct_start=max(0.1, 2.5 / total))
-    history, started = [], time.perf_counter()
+    history, started, best = [], time.perf_counter(), None
     for epoch in range(cfg.epochs):
         model.train()
         order = rng.permutation(train_videos)
@@ -149,27 +189,57 @@ def fit(g: dgl.DGLHeteroGraph, sp: Split, sim: SimilarEdges, cfg: TrainConfig, p
             negs += rng.integers(0, n_tags, cfg.random_negatives).tolist()
             tags = np.unique(np.concatenate([pos, np.asarray(negs, np.int64)]))                  # (T,) sorted
             cols = np.searchsorted(tags, pos)
-            loss = _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device)
+            loss = _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device, logq)
             opt.zero_grad()
             loss.backward()
             opt.step()
             sched.step()
             losses.append(loss.item())
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
-        video_vecs, tag_vecs = infer(model, g, device)
-        metrics = rank_metrics(video_vecs, tag_vecs, sp.test_pairs, sp.candidates)
+        video_vecs, tag_vecs = embed_all(model, cfg, g, device)
+        valid = rank_metrics(video_vecs, tag_vecs, sp.valid_pairs, sp.candidates) if len(sp.valid_pairs) else {}
         history.append({"epoch": epoch + 1, "loss": round(float(np.mean(losses)), 4),
-                        "seconds": round(time.perf_counter() - started, 1), **metrics})
+                        "seconds": round(time.perf_counter() - started, 1),
+                        **rank_metrics(video_vecs, tag_vecs, sp.test_pairs, sp.candidates),
+                        "valid": {k: valid[k] for k in ("R@1", "R@5", "R@20", "MR") if k in valid}})
+        score = selection_score(valid)
+        if best is None or score > best[0]:
+            best = (score, epoch, copy.deepcopy(model.state_dict()))
         if progress:
             tqdm.write(json.dumps(history[-1]))
         if on_epoch:
             on_epoch(history[-1])
         if cfg.time_budget_s and time.perf_counter() - started > cfg.time_budget_s:
             break
+    # the epoch that did best on validation videos: later epochs can fit the training videos' graph too well
+    model.load_state_dict(best[2])
+    for h in history:
+        h["selected"] = h["epoch"] == best[1] + 1
     return model, history
 
 
-def _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device) -> torch.Tensor:
+def selection_score(metrics: dict) -> float:
+    """Validation score that picks the epoch: mean of Recall@1, @5 and @20 (0 without validation videos)."""
+    return float(np.mean([metrics[k] for k in ("R@1", "R@5", "R@20")])) if metrics else 0.0
+
+
+def selected(history: list[dict]) -> dict:
+    """The history entry of the epoch whose weights the model kept."""
+    return next((h for h in history if h.get("selected")), history[-1])
+
+
+def _log_inclusion(pair_tags: np.ndarray, n_tags: int, pairs_per_batch: float, n_random: int) -> torch.Tensor:
+    """(n_tags,) log-probability that a tag is among a batch's columns (as some gold, or a random draw).
+
+    In-batch negatives are drawn in proportion to tag popularity, which teaches the model to push popular
+    tags down; subtracting log q from the logits (logQ correction) removes that bias.
+    """
+    freq = np.bincount(pair_tags, minlength=n_tags) / max(1, len(pair_tags))
+    expected = pairs_per_batch * freq + n_random / n_tags
+    return torch.from_numpy(np.log(-np.expm1(-expected)).astype(np.float32))
+
+
+def _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device, logq=None) -> torch.Tensor:
     """InfoNCE of each gold (video, tag) pair against the batch's tags, the video's other golds masked."""
     seeds = {"video": torch.from_numpy(vids), "tag": torch.from_numpy(tags)}
     if cfg.n_layers:
@@ -188,6 +258,8 @@ def _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device) -> torch.
         blocks = []
     video, tag = model.embed(blocks, x)                                  # (B, d), (T, d)
     logits = video @ tag.T / cfg.temperature                             # (B, T)
+    if logq is not None:
+        logits = logits - logq[torch.from_numpy(tags).to(device)]
     rows_t, cols_t = torch.from_numpy(rows).to(device), torch.from_numpy(cols).to(device)
     gold = torch.zeros_like(logits, dtype=torch.bool)
     gold[rows_t, cols_t] = True
@@ -200,7 +272,7 @@ def prepare_graph(data: GraphData, feats: Features, sp: Split, cfg: TrainConfig,
                   sim: SimilarEdges | None = None) -> tuple[dgl.DGLHeteroGraph, SimilarEdges]:
     """kNN edges (always needed for hard negatives) and the heterograph for this config."""
     sim = sim or similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
-    g = build(data, feats, sp.train_pairs, sp.heldout, sim if cfg.similar_edges else None)
+    g = build(data, feats, sp.train_pairs, sp.hidden, sim if cfg.similar_edges else None)
     return g, sim
 
 

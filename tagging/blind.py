@@ -12,7 +12,7 @@ from gnn import embed as E
 from gnn.build_graph import build, features, similar_edges
 from gnn.encode import TextEncoder
 from gnn.export import export
-from gnn.train import infer, load_checkpoint
+from gnn.train import embed_all, load_checkpoint
 
 
 def blind_video_vectors(graph, settings, prefix: str = "", progress: bool = False) -> dict[str, np.ndarray]:
@@ -25,5 +25,5 @@ def blind_video_vectors(graph, settings, prefix: str = "", progress: bool = Fals
     feats = features(data, TextEncoder(Path(settings.data_dir) / "cache"), progress=progress)
     sim = similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score) if cfg.similar_edges else None
     g = build(data, feats, np.zeros((0, 3), np.int64), np.arange(len(data.video_ids)), sim)
-    video, _ = infer(model, g)
+    video, _ = embed_all(model, cfg, g)
     return dict(zip(data.video_ids, video))

@@ -221,8 +221,9 @@ def fit(tables: Tables, train: Pairs, cfg: RankConfig, heldout: Pairs | None = N
 
 
 @torch.no_grad()
+@torch.inference_mode()
 def predict(model: RankModel, tables: Tables, p: Pairs, batch: int = 8192) -> tuple[np.ndarray, np.ndarray]:
-    """(relevance, core) probabilities of every pair, (n,) each."""
+    """(relevance, core) probabilities of every pair, (n,) each; no autograd graph is built."""
     model.eval()
     rel, core = [], []
     for lo in range(0, len(p.video), batch):

@@ -126,10 +126,12 @@ def serve_cmd(ctx, host, port, threads) -> None:
     from waitress import serve
 
     from api import create_app
+    from api.tagging import warm
 
     s: Settings = ctx.obj
     s = s.with_(api_host=host or s.api_host, api_port=port or s.api_port)
     app = create_app(s)
+    warm(app)   # /healthz answers 503 "loading" until the tagger is in memory
     base = f"http://{s.api_host}:{s.api_port}"
     click.echo(f"tagkg API      {base}/v1  (OpenAPI {base}/v1/openapi.json, docs {base}/v1/docs)\n"
                f"curator page   {base}/curator/\n"
@@ -187,7 +189,7 @@ def dimensions_cmd(ctx, prefix, progress) -> None:
 @click.option("--holdout", type=click.IntRange(1), default=1000, show_default=True, help="Held-out videos.")
 @click.option("--layers", "n_layers", type=click.IntRange(0, 4), default=2, show_default=True)
 @click.option("--similar/--no-similar", "similar_edges", default=True, help="Semantic-similarity kNN edges.")
-@click.option("--batch-videos", type=click.IntRange(1), default=256, show_default=True)
+@click.option("--batch-videos", type=click.IntRange(1), default=512, show_default=True)
 @click.option("--time-budget", "time_budget_s", type=float, default=None, help="Stop training after this many seconds.")
 @click.option("--compare/--no-compare", default=False, help="Also evaluate the text-only, two-tower and click-only models.")
 @click.option("--write-graph/--no-write-graph", default=True, help="Write SIMILAR_TO edges, embeddings and vector indexes.")

@@ -89,7 +89,7 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
 
 def test_train_is_deterministic(graph, ns, small_graph, gnn_settings):
     from gnn.cli_impl import _load
-    from gnn.train import TrainConfig, fit, prepare_graph, split
+    from gnn.train import TrainConfig, fit, prepare_graph, selected, selection_score, split
 
     data, feats = _load(graph, gnn_settings, ns, progress=False)
     cfg = TrainConfig(epochs=2, holdout=80, batch_videos=64)
@@ -98,3 +98,26 @@ def test_train_is_deterministic(graph, ns, small_graph, gnn_settings):
     runs = [fit(g, sp, sim, cfg, progress=False)[1] for _ in range(2)]
     strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h]
     assert strip(runs[0]) == strip(runs[1])
+    # validation videos are hidden from the graph like test videos, and pick the kept epoch
+    assert len(sp.validation) and not set(sp.validation) & set(sp.heldout) and len(sp.valid_pairs)
+    assert not set(sp.train_pairs[:, 0]) & set(sp.hidden)
+    hist = runs[0]
+    assert sum(h["selected"] for h in hist) == 1
+    assert selected(hist) == max(hist, key=lambda h: (selection_score(h["valid"]), -h["epoch"]))
+
+
+def test_sampled_inference_is_repeatable(graph, ns, small_graph, gnn_settings):
+    from gnn.cli_impl import _load
+    from gnn.train import TrainConfig, fit, infer, prepare_graph, split
+
+    data, feats = _load(graph, gnn_settings, ns, progress=False)
+    cfg = TrainConfig(epochs=1, holdout=80, batch_videos=64, infer="sampled")
+    sp = split(data, small_graph, cfg)
+    g, sim = prepare_graph(data, feats, sp, cfg)
+    model, hist = fit(g, sp, sim, cfg, progress=False)
+    a = infer(model, g, fanouts=cfg.fanouts, seed=3, chunk=50)
+    assert a[0].shape == (g.num_nodes("video"), cfg.out_dim) and a[1].shape == (g.num_nodes("tag"), cfg.out_dim)
+    assert np.allclose(np.linalg.norm(a[0], axis=1), 1, atol=1e-4)
+    c = infer(model, g, fanouts=cfg.fanouts, seed=3, chunk=50)
+    assert np.array_equal(a[0], c[0]) and np.array_equal(a[1], c[1])
+    assert hist[0]["R@20"] > 0

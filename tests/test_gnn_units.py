@@ -27,6 +27,8 @@ def test_holdout_is_stable_under_reordering():
     b = {ids[::-1][i] for i in holdout_videos(ids[::-1], 100, seed=1)}
     c = {ids[i] for i in holdout_videos(ids, 100, seed=2)}
     assert a == b and len(a) == 100 and a != c
+    after = {ids[i] for i in holdout_videos(ids, 50, seed=1, skip=100)}
+    assert len(after) == 50 and not after & a
 
 
 def test_knn_excludes_self_and_low_scores():

@@ -47,3 +47,19 @@ def test_compute_adhoc_batch_and_roles(graph, ns, settings, tmp_path):
     assert api.post(f"/v1/videos/{ns}nope/tags/compute", json={}, headers=TAGGER).status_code == 404
     assert api.post(f"/v1/videos/{ns}v/tags/compute", json={}, headers={"X-API-Key": KEYS[0][2]}).status_code == 403
     assert api.post("/v1/tagging/tag", json={"title": "x", "bogus": 1}, headers=TAGGER).status_code == 422
+
+
+def test_warm_loads_the_tagger_and_health_reports_it(settings, tmp_path):
+    from api import create_app
+    from api.tagging import warm
+
+    cache = ROOT / "data-test" / "gnn-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cache").symlink_to(cache)
+    app = create_app(settings.with_(data_dir=tmp_path / "data"), {"TESTING": True})
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["checks"]["tagging"]["detail"]["tagger"] == "loaded on first call"
+    warm(app).join(300)
+    check = client.get("/healthz").get_json()["checks"]["tagging"]
+    assert check["ok"] and check["detail"]["tagger"] == "loaded", check
