@@ -1,6 +1,6 @@
 """GNN benchmark: train on the demo corpus (default 100k videos) and evaluate (a)-(d) on 1,000 held-out videos.
 
-usage: python -m bench.gnn [--videos 100000] [--epochs 4] [--budget-s 840] [--ablations/--no-ablations]
+usage: python -m bench.gnn [--videos 100000] [--epochs 2] [--budget-s 840] [--ablations/--no-ablations]
 (a) text-only sentence-encoder cosine, (b) two towers without the graph, (c) GNN with click edges only,
 (d) GNN with click + semantic-similarity edges. Reads the corpus files directly (gnn.export.export_files):
 loading into Neo4j is measured by bench/load.py. Target: (d) trains within 15 minutes on this CPU.
@@ -34,10 +34,10 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--videos", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--batch-videos", type=int, default=512)
     ap.add_argument("--budget-s", type=float, default=840, help="stop (d) after the epoch crossing this")
-    ap.add_argument("--ablation-epochs", type=int, default=1)
+    ap.add_argument("--ablation-epochs", type=int, default=2)
     ap.add_argument("--ablations", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)

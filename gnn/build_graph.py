@@ -102,14 +102,18 @@ def similar_edges(feats: Features, k_tag: int = 10, k_video: int = 5, k_query: i
                         knn(feats.query_text, k_query, min_score))
 
 
-def build(data: GraphData, feats: Features, train_pairs: np.ndarray, heldout: np.ndarray,
+def build(data: GraphData, feats: Features, train_pairs: np.ndarray | None, heldout: np.ndarray,
           similar: SimilarEdges | None) -> dgl.DGLHeteroGraph:
-    """The heterograph: clicks, train HAS_TAG, COMPOSED_OF, optional SIMILAR_TO; held-out videos lose LEAKY edges."""
+    """The heterograph: clicks, COMPOSED_OF, optional SIMILAR_TO, and with train_pairs the train and stored
+    HAS_TAG edges (without, the has_tag types exist with no edges); held-out videos lose LEAKY edges."""
     held = np.zeros(len(data.video_ids), bool)
     held[heldout] = True
     tv = data.tag_video[~held[data.tag_video[:, 1]]] if len(data.tag_video) else data.tag_video
-    stored = data.has_tag[~held[data.has_tag[:, 0]]] if len(data.has_tag) else data.has_tag
-    vt_pairs = np.unique(np.vstack([train_pairs[:, :2], stored]), axis=0)   # (n, 2) video, tag
+    if train_pairs is None:
+        vt_pairs = np.zeros((0, 2), np.int64)
+    else:
+        stored = data.has_tag[~held[data.has_tag[:, 0]]] if len(data.has_tag) else data.has_tag
+        vt_pairs = np.unique(np.vstack([train_pairs[:, :2], stored]), axis=0)   # (n, 2) video, tag
     edges = {}
 
     def both(fwd, rev, src, dst):

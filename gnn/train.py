@@ -28,6 +28,10 @@ class TrainConfig:
     seed: int = 0
     # graph
     similar_edges: bool = True    # add SIMILAR_TO kNN edges (tag-tag, video-video, query-query)
+    # Gold HAS_TAG edges of training videos as message-passing edges. Off: measured on the demo corpus,
+    # with them held-out recall falls after the first epoch (the model learns to read training videos'
+    # labels through the graph, which held-out videos lack); labels then only supervise the loss.
+    label_edges: bool = False
     knn_tag: int = 10
     knn_video: int = 5
     knn_query: int = 5
@@ -272,7 +276,8 @@ def prepare_graph(data: GraphData, feats: Features, sp: Split, cfg: TrainConfig,
                   sim: SimilarEdges | None = None) -> tuple[dgl.DGLHeteroGraph, SimilarEdges]:
     """kNN edges (always needed for hard negatives) and the heterograph for this config."""
     sim = sim or similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
-    g = build(data, feats, sp.train_pairs, sp.hidden, sim if cfg.similar_edges else None)
+    labels = sp.train_pairs if cfg.label_edges else None
+    g = build(data, feats, labels, sp.hidden, sim if cfg.similar_edges else None)
     return g, sim
 
 

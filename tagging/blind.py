@@ -24,6 +24,6 @@ def blind_video_vectors(graph, settings, prefix: str = "", progress: bool = Fals
     data = export(graph, prefix=prefix, progress=progress)
     feats = features(data, TextEncoder(Path(settings.data_dir) / "cache"), progress=progress)
     sim = similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score) if cfg.similar_edges else None
-    g = build(data, feats, np.zeros((0, 3), np.int64), np.arange(len(data.video_ids)), sim)
+    g = build(data, feats, np.zeros((0, 3), np.int64) if cfg.label_edges else None, np.arange(len(data.video_ids)), sim)
     video, _ = embed_all(model, cfg, g)
     return dict(zip(data.video_ids, video))
