@@ -100,6 +100,9 @@ def _tagger():
     return get_tagger(get_graph(), current_app.config["SETTINGS"])
 
 
+LAZY = "loaded on first call"   # tagger state of an app that nobody warmed (tests, embedded use)
+
+
 def warm(app) -> threading.Thread:
     """Load the tagger (library automaton, indexes, ranker) in the background, so the first call is fast."""
     state = app.extensions["tagkg.tagger"]
@@ -125,14 +128,14 @@ def _register_health(state) -> None:
     Before the first `tagkg rank-train` tagging still answers, with recall-only scores, so that is
     reported as healthy with the mode in the detail rather than as an outage. While `warm` loads the
     tagger health is not ok, so a load balancer holds traffic back until calls are fast."""
-    tagger = state.app.extensions.setdefault("tagkg.tagger", {"status": "loaded on first call"})
+    tagger = state.app.extensions.setdefault("tagkg.tagger", {"status": LAZY})
 
     def check():
         from tagging.tagger import latest_rank_version
 
         version = latest_rank_version(state.app.config["SETTINGS"])
         status = tagger["status"]
-        return status in ("loaded", "loaded on first call"), {
+        return status in ("loaded", LAZY), {
             "rank_model": version or "none: recall-only scores", "tagger": status}
 
     state.app.extensions["tagkg.health"]["tagging"] = check

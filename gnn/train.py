@@ -64,7 +64,8 @@ class TrainConfig:
 
 @dataclass
 class Split:
-    """Gold pairs split by held-out video: train pairs go into the graph, test pairs only into metrics."""
+    """Gold pairs split by video: train pairs supervise the loss (and with cfg.label_edges become graph edges),
+    validation pairs pick the epoch, test pairs only reach the metrics."""
 
     heldout: np.ndarray            # (n_held,) test video rows
     validation: np.ndarray         # (n_val,) validation video rows
