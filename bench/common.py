@@ -49,5 +49,8 @@ def write_result(name: str, result: dict) -> Path:
 
 
 def _git_rev() -> str:
+    """Short commit id, with -dirty when tracked code differs from it (results and docs don't count)."""
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or "unknown"
+    rev = out.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", ".", ":!bench/results", ":!docs"], cwd=ROOT, capture_output=True).returncode
+    return rev + "-dirty" if dirty == 1 else rev
