@@ -69,6 +69,7 @@ RENDERERS = {
     "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
     "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _generic_section),
     "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _generic_section),
+    "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _generic_section),
     "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
     "api_load": ("API under load (bench/api_load.py)", _generic_section),
 }
