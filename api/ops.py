@@ -87,7 +87,7 @@ def install(app: Flask) -> None:
 
 
 def check_neo4j() -> tuple[bool, str]:
-    get_graph().query("RETURN 1 AS ok")
+    get_graph().query(Q.API_PING)
     return True, "reachable"
 
 

@@ -1,7 +1,8 @@
 """FAISS approximate vs exact search on 1M clustered tag-like vectors: recall@10 and queries/s.
 
-usage: python -m bench.faiss_ann [--n 1000000] [--dim 64] [--queries 2000] [--hnsw/--no-hnsw]
+usage: python -m bench.faiss_ann [--n 1000000] [--dim 512] [--queries 2000] [--hnsw/--no-hnsw]
 Target: an approximate index with recall@10 >= 0.95 against exact search at >= 10x its queries/s.
+The HNSW runs use gnn.embed.build_index, the index the product builds above EXACT_MAX vectors.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import faiss
 import numpy as np
 
 from bench.common import write_result
+from gnn.embed import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, build_index
 
 
 def clustered(n: int, dim: int, n_clusters: int, rng: np.random.Generator) -> np.ndarray:
@@ -37,7 +39,7 @@ def recall(approx: np.ndarray, exact: np.ndarray) -> float:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--dim", type=int, default=64)
+    ap.add_argument("--dim", type=int, default=512, help="the GNN's output size (gnn.train.TrainConfig.out_dim)")
     ap.add_argument("--queries", type=int, default=2000)
     ap.add_argument("--clusters", type=int, default=5000)
     ap.add_argument("--hnsw", action=argparse.BooleanOptionalAction, default=True)
@@ -67,23 +69,23 @@ def main(argv=None) -> None:
                      "speedup": round(qps / exact_qps, 1)})
         print(json.dumps(runs[-1]))
     if args.hnsw:
-        hnsw = faiss.IndexHNSWFlat(args.dim, 32, faiss.METRIC_INNER_PRODUCT)
-        hnsw.hnsw.efConstruction = 64
         t = time.perf_counter()
-        hnsw.add(base)
+        hnsw = build_index(base)
         build_s = time.perf_counter() - t
-        for ef in (32, 64, 128):
+        name = f"HNSWFlat(M={HNSW_M}, efConstruction={HNSW_EF_CONSTRUCTION})"
+        for ef in (64, HNSW_EF_SEARCH, 256):
             hnsw.hnsw.efSearch = ef
             ids, qps = timed_search(hnsw, q, k)
-            runs.append({"index": "HNSWFlat(M=32, efConstruction=64)", "efSearch": ef, "build_s": round(build_s, 1),
+            runs.append({"index": name, "efSearch": ef, "shipped": ef == HNSW_EF_SEARCH, "build_s": round(build_s, 1),
                          "recall@10": round(recall(ids, truth), 4), "qps": round(qps, 1),
                          "speedup": round(qps / exact_qps, 1)})
             print(json.dumps(runs[-1]))
     ok = [r for r in runs if r["recall@10"] >= 0.95 and r["speedup"] >= 10]
+    shipped = next((r for r in runs if r.get("shipped")), None)
     best = max(ok, key=lambda r: r["qps"]) if ok else max(runs, key=lambda r: r["recall@10"])
     result = {"vectors": args.n, "dim": args.dim, "queries": args.queries, "clusters": args.clusters, "k": k,
               "faiss_threads": threads, "exact": {"index": "IndexFlatIP", "qps": round(exact_qps, 1)},
-              "runs": runs, "best": best, "target": {"recall@10": 0.95, "speedup": 10}, "met": bool(ok)}
+              "runs": runs, "best": best, "shipped": shipped, "target": {"recall@10": 0.95, "speedup": 10}, "met": bool(ok)}
     path = write_result("faiss_ann", result)
     print(json.dumps({"best": best, "exact_qps": result["exact"]["qps"], "met": result["met"]}))
     print(f"wrote {path}")

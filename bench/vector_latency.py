@@ -1,6 +1,6 @@
 """Neo4j vector-index query latency (p50/p99) beside FAISS, on 100k tag-like vectors.
 
-usage: python -m bench.vector_latency [--n 100000] [--dim 128] [--queries 500]
+usage: python -m bench.vector_latency [--n 100000] [--dim 512] [--queries 500]
 Uses tagkg's configured Neo4j (set TAGKG_NEO4J_HOME / TAGKG_BOLT_PORT to a private server) and a
 throw-away :VecBench label with its own index, removed afterwards.
 """
@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from bench.common import write_result
 from bench.faiss_ann import clustered
+from gnn.embed import build_index
 from graph import queries as Q
 from graph.db import connect
 from tagkg.config import Settings
@@ -40,7 +41,7 @@ def recall(got: list, truth: np.ndarray) -> float:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
-    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--dim", type=int, default=512, help="the GNN's output size (gnn.train.TrainConfig.out_dim)")
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--k", type=int, default=10)
     args = ap.parse_args(argv)
@@ -55,15 +56,13 @@ def main(argv=None) -> None:
     t = time.perf_counter()
     for lo in tqdm(range(0, args.n, 2000), desc="write :VecBench"):
         graph.execute(Q.GNN_BENCH_WRITE, rows=[{"id": lo + i, "vec": v.tolist()} for i, v in enumerate(base[lo:lo + 2000])])
-    graph.execute("CALL db.awaitIndexes(1200)")
+    graph.execute(Q.AWAIT_INDEXES, timeout_s=1200)
     load_s = time.perf_counter() - t
 
     exact = faiss.IndexFlatIP(args.dim)
     exact.add(base)
     _, truth = exact.search(qs, args.k)
-    hnsw = faiss.IndexHNSWFlat(args.dim, 32, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction, hnsw.hnsw.efSearch = 64, 64
-    hnsw.add(base)
+    hnsw = build_index(base)   # the index the product builds above EXACT_MAX vectors
     runs = {}
     for _ in range(20):   # warm the driver, the page cache and the JIT
         graph.query(Q.GNN_BENCH_QUERY, k=args.k, vec=qs[0].tolist())

@@ -55,7 +55,7 @@ def write_neo4j(graph, label: str, ids: list[str], vecs: np.ndarray, version: st
     for lo in tqdm(range(0, len(ids), WRITE_BATCH), desc=f"{label}.embedding", disable=not progress):
         rows = [{"id": i, "vec": v.tolist()} for i, v in zip(ids[lo:lo + WRITE_BATCH], vecs[lo:lo + WRITE_BATCH])]
         graph.execute(Q.GNN_SET_EMBEDDINGS[label], rows=rows, version=version)
-    graph.execute("CALL db.awaitIndexes(600)")
+    graph.execute(Q.AWAIT_INDEXES, timeout_s=600)
 
 
 def set_latest(settings, version: str) -> None:

@@ -713,7 +713,11 @@ RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, coalesce(
 ORDER BY id
 """
 
+API_PING = "RETURN 1 AS ok"
 API_INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
+
+# Waits for every index to come online; the argument is a timeout in seconds.
+AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
 
 # bench/vector_latency.py: a throw-away label with its own vector index, so real indexes stay untouched.
 GNN_BENCH_VECTOR_INDEX = ("CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding "

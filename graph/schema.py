@@ -9,7 +9,7 @@ def init_db(graph: Graph, taxonomy: dict | None = None) -> dict:
     """Create constraints and indexes, then merge the taxonomy; safe to run any number of times."""
     for statement in Q.SCHEMA:
         graph.execute(statement)
-    graph.execute("CALL db.awaitIndexes(300)")
+    graph.execute(Q.AWAIT_INDEXES, timeout_s=300)
     categories = load_taxonomy(graph, taxonomy) if taxonomy is not None else 0
     return {"indexes": len(graph.query(Q.SHOW_SCHEMA)), "categories": categories}
 
