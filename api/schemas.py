@@ -233,6 +233,7 @@ class VideoTag(Out):
     tag: TagRef
     score: float | None
     role: str | None
+    source: str | None = None   # 'tagger' (the model), 'gold-train' (training labels) or 'curator'
 
 
 class VideoTagsOut(Out):

@@ -8,6 +8,7 @@ from graph.db import Graph
 
 RELATIONS = tuple(Q.API_RELATED)
 COOCCURRENCE_SAMPLE = 2000  # videos of a tag examined for co-occurrence; bounds the cost on huge tags
+HUMAN_SOURCES = ("gold-train", "curator")  # HAS_TAG sources set by people, not by the tagger (see Q.TAGGING_WRITE)
 
 
 def _page(rows: list, limit: int, offset: int) -> dict:
@@ -143,9 +144,11 @@ def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
     r = rows[0]
     has = r["has_tag"]
     reasons = []
-    if has:
-        reasons.append(f"tagged {has.get('role') or ''} with score {has.get('score')} via "
-                       f"{', '.join(has.get('channels') or []) or 'unknown channels'}")
+    if has and has.get("source") in HUMAN_SOURCES:
+        reasons.append(f"labelled {has.get('role') or ''} by hand ({has['source']})")
+    elif has:
+        reasons.append(f"tagged {has.get('role') or ''} with score {has.get('score')} by model "
+                       f"{has.get('model')} via {', '.join(has.get('channels') or []) or 'unknown channels'}")
     if r["tag_clicks"]:
         reasons.append(f"users clicked this video from the tag {r['tag_clicks']['count']} times")
     if r["queries"]:

@@ -649,8 +649,8 @@ RETURN v.id AS id, COLLECT {
   MATCH (v)-[h:HAS_TAG]->(t:Tag) WHERE $role IS NULL OR h.role = $role
   WITH h, t ORDER BY CASE h.role WHEN 'core' THEN 0 ELSE 1 END, h.score DESC, t.id
   SKIP $offset LIMIT $limit
-  RETURN {tag: t {.id, .name, .kind, .status}, score: h.score, role: h.role, channels: h.channels,
-          model: h.model, at: toString(h.at), evidence: h.evidence}
+  RETURN {tag: t {.id, .name, .kind, .status}, score: h.score, role: h.role, source: h.source,
+          channels: h.channels, model: h.model, at: toString(h.at), evidence: h.evidence}
 } AS tags
 """
 
@@ -662,7 +662,7 @@ OPTIONAL MATCH (v)-[h:HAS_TAG]->(t)
 OPTIONAL MATCH (t)-[c:CLICKED]->(v)
 WITH v, t, h, c, [t.name] + coalesce(t.aliases, []) AS names
 RETURN v {.id, .title} AS video, t {.id, .name, .kind, .status} AS tag,
-       h {.score, .role, .channels, .model, .evidence, at: toString(h.at)} AS has_tag,
+       h {.score, .role, .source, .channels, .model, .evidence, at: toString(h.at)} AS has_tag,
        c {.count, .days, .counts} AS tag_clicks,
        COLLECT { MATCH (q:Query)-[qc:CLICKED]->(v) WHERE any(n IN names WHERE q.text CONTAINS n)
                  RETURN q {.text, count: qc.count} ORDER BY qc.count DESC LIMIT 10 } AS queries,

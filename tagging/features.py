@@ -14,8 +14,12 @@ FEATURES = (
     "query", "query_clicks", "query_exact", "query_contains", "query_embedding",
     "crossmodal", "crossmodal_rrank", "similar", "similar_n", "visual",
     "n_channels", "is_phrase", "name_len", "prior",
+    "ctx_fields", "ctx_products", "ctx_queries",
     "cos_text", "cos_gnn", "cos_visual", "has_visual",
 )
+# What the video payload carries, the same for all its candidates: a tag named only in the title means less
+# in a fully described video than in an ad-hoc call that sends only a title.
+CONTEXT = ("ctx_fields", "ctx_products", "ctx_queries")
 COSINES = ("cos_text", "cos_gnn", "cos_visual", "has_visual")   # filled in by the Tagger, batched
 INDEX = {f: i for i, f in enumerate(FEATURES)}
 TEXT_SCALE = 2.8      # a tag named in all four fields scores 1.0 + 0.6 + 0.4 + 0.8
@@ -25,8 +29,14 @@ RECALL_WEIGHTS = {"text": 2.0, "text_title": 0.7, "text_inside": -1.0, "product"
 RECALL_BIAS = -2.5
 
 
+def context(video: dict) -> list[float]:
+    """The CONTEXT features of one payload: share of summary/ASR/OCR given, products given, queries given."""
+    return [sum(bool(video.get(f)) for f in ("summary", "asr", "ocr")) / 3,
+            float(bool(video.get("products"))), float(bool(video.get("queries")))]
+
+
 def features(merged: list[Merged], is_phrase: np.ndarray, name_len: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    """(len(merged), len(FEATURES)) float32; the COSINES columns are left at zero for the caller."""
+    """(len(merged), len(FEATURES)) float32; the CONTEXT and COSINES columns are left at zero for the caller."""
     x = np.zeros((len(merged), len(FEATURES)), np.float32)
     for i, m in enumerate(merged):
         row = x[i]

@@ -42,6 +42,7 @@ class RankConfig:
     label_fraction: float = 0.3    # share of train videos whose gold the ranker sees: human labels are scarce
     validation: int = 300          # train videos kept out of fitting, for threshold calibration
     random_negatives: int = 5      # random approved tags added to each training video's candidates
+    sparse_fraction: float = 0.3   # labelled videos also trained on as sparse ad-hoc payloads (see train.sparse_copy)
     max_core: int = 3
     version_note: str = ""
 

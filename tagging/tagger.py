@@ -15,7 +15,7 @@ from tagging import channels as C
 from tagging import rank as R
 from tagging import store
 from tagging.candidates import Merged, merge
-from tagging.features import INDEX, features, recall_score
+from tagging.features import CONTEXT, INDEX, context, features, recall_score
 from tagging.library import TagLibrary, build_library
 from tagging.thresholds import Thresholds, assign_core
 from tagging.vectors import TagIndex, VisualPrototypes, encoder, faiss_threads, video_text_vectors
@@ -117,12 +117,15 @@ class Tagger:
 
     # --- recall ------------------------------------------------------------------------------------
     def recall(self, videos: list[dict], gnn_override: np.ndarray | None = None,
-               extra: list[list[int]] | None = None, own: set[tuple[int, int]] | None = None) -> RecallBatch:
+               extra: list[list[int]] | None = None, own: set[tuple[int, int]] | None = None,
+               as_new: bool = False) -> RecallBatch:
         """Run every channel on a batch of payloads {id, title, summary, asr, ocr, visual, products, queries}.
 
         gnn_override (n, d) replaces the videos' GNN vectors (training uses label-blind ones); extra adds
         candidate rows per video (random negatives); own holds (video index, tag row) pairs whose
-        visual prototype must leave the video out."""
+        visual prototype must leave the video out; as_new treats the videos as not stored (their text vector
+        stands in for the GNN one, as for ad-hoc payloads) while the id still keeps a video from being its
+        own similar video."""
         lib = self.lib
         n = len(videos)
         with self.lock:
@@ -130,7 +133,7 @@ class Tagger:
             qtexts = sorted({q for v in videos for q, _ in v.get("queries") or []})
             qvecs = self.enc.encode(qtexts) if qtexts else np.zeros((0, text.shape[1]), np.float32)
         q_hits = dict(zip(qtexts, self.tag_text_index.search(qvecs, K_QUERY_EMBED)))
-        gnn = self._gnn_vectors(videos, text) if gnn_override is None else gnn_override
+        gnn = gnn_override if gnn_override is not None else text if as_new else self._gnn_vectors(videos, text)
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
         dv = self.visual_dim or max((len(v["visual"]) for v in videos if v.get("visual")), default=1)
@@ -161,6 +164,8 @@ class Tagger:
             rows.extend(m)
         video, tag = np.asarray(vid_idx, np.int64), np.asarray(rows, np.int64)
         x = features([m for ms in merged_all for m in ms], lib.is_phrase, self.name_len, self.prior)
+        ctx = np.array([context(v) for v in videos], np.float32).reshape(n, len(CONTEXT))
+        x[:, [INDEX[f] for f in CONTEXT]] = ctx[video]
         x[:, INDEX["cos_text"]] = (text[video] * self.tag_text[tag]).sum(1)
         x[:, INDEX["cos_gnn"]] = (gnn[video] * self.tag_gnn[tag]).sum(1)
         if self.visual is not None and len(tag):

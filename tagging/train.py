@@ -25,6 +25,7 @@ from tagging.thresholds import Thresholds, assign_core, calibrate
 from tagging.vectors import VisualPrototypes
 
 RECALL_BATCH = 256
+SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of summary, ASR, OCR, products, queries, visual
 GNN_HOLDOUT_DEFAULT = (1000, 0)   # (holdout, seed) when no GNN checkpoint says otherwise
 
 
@@ -79,7 +80,8 @@ class Dataset:
     """Recalled pairs of every video with labels; vectors in shared tables."""
 
     ids: list[str]
-    role: np.ndarray            # (n_videos,) 'heldout' | 'validation' | 'labelled' | 'unlabelled'
+    role: np.ndarray            # (n_videos,) 'heldout' | 'validation' | 'labelled' | 'unlabelled' | 'sparse'
+    #                             | 'heldout_sparse' (sparse copies of labelled and held-out videos)
     tables: R.Tables
     pairs: R.Pairs              # y/core = gold; w = 1
     clicked: np.ndarray         # (n_pairs,) tag-click count of the pair
@@ -87,31 +89,52 @@ class Dataset:
     gold_per_video: np.ndarray  # (n_videos,) gold tags per video incl. unrecalled
 
 
+def sparse_copy(video: dict, rng: np.random.Generator) -> dict:
+    """The video as an ad-hoc caller might send it: the title, each other field kept with chance SPARSE_KEEP."""
+    return {k: val for k, val in video.items()
+            if k in ("id", "title") or (k in ("summary", "asr", "ocr", "products", "queries", "visual")
+                                        and rng.random() < SPARSE_KEEP)}
+
+
 def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list[tuple[str, str, int]],
                   blind: dict, cfg: R.RankConfig, progress: bool = True) -> Dataset:
-    """Recall every split video (label-blind GNN vectors for train videos), add random negatives to train videos."""
+    """Recall every split video (label-blind GNN vectors for train videos), add random negatives to train videos,
+    then sparse copies of a share of labelled videos (trained on) and of every held-out video (evaluated)."""
     lib = tagger.lib
-    ids = split.heldout + split.validation + split.labelled + split.unlabelled
-    role = np.array(["heldout"] * len(split.heldout) + ["validation"] * len(split.validation)
-                    + ["labelled"] * len(split.labelled) + ["unlabelled"] * len(split.unlabelled))
     rng = np.random.default_rng(cfg.seed)
+    n_sparse = round(cfg.sparse_fraction * len(split.labelled))
+    # (id in the dataset, stored video id, role)
+    entries = ([(v, v, "heldout") for v in split.heldout] + [(v, v, "validation") for v in split.validation]
+               + [(v, v, "labelled") for v in split.labelled] + [(v, v, "unlabelled") for v in split.unlabelled]
+               + [(f"{v}~sparse", v, "sparse") for v in split.labelled[:n_sparse]]
+               + [(f"{v}~sparse", v, "heldout_sparse") for v in split.heldout])
+    ids = [e[0] for e in entries]
+    source = {e[0]: e[1] for e in entries}
+    role = np.array([e[2] for e in entries])
     click_of = {(v, lib.row[t]): c for v, t, c in clicks if t in lib.row}
     own_gold = {(v, lib.row[t]) for v in split.labelled + split.validation for t in sum(truth[v], [])}
     parts, vecs, has_vis = [], {"text": [], "gnn": [], "visual": []}, []
-    for lo in tqdm(range(0, len(ids), RECALL_BATCH), desc="recall", unit="batch", disable=not progress):
-        chunk = ids[lo:lo + RECALL_BATCH]
-        videos = store.read_videos(graph, chunk)
-        assert [v["id"] for v in videos] == chunk
-        train_side = role[lo:lo + len(chunk)] != "heldout"
+    # batches never mix stored and sparse videos: the sparse ones are recalled as new (no stored GNN vector)
+    n_stored = len(entries) - n_sparse - len(split.heldout)
+    starts = list(range(0, n_stored, RECALL_BATCH)) + list(range(n_stored, len(ids), RECALL_BATCH))
+    for lo in tqdm(starts, desc="recall", unit="batch", disable=not progress):
+        chunk = ids[lo:min(lo + RECALL_BATCH, n_stored if lo < n_stored else len(ids))]
+        chunk_role = role[lo:lo + len(chunk)]
+        sparse = lo >= n_stored
+        videos = store.read_videos(graph, [source[v] for v in chunk])
+        assert [v["id"] for v in videos] == [source[v] for v in chunk]
+        if sparse:
+            videos = [sparse_copy(v, rng) for v in videos]
+        train_side = ~np.isin(chunk_role, ("heldout", "heldout_sparse"))
         extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
         override = None
-        if blind:
+        if blind and not sparse:
             index_vecs = tagger._gnn_vectors(videos, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
             override = np.stack([blind[v] if t and v in blind else index_vecs[i]
                                  for i, (v, t) in enumerate(zip(chunk, train_side))]).astype(np.float32)
-        own = {(i, r) for i, v in enumerate(chunk) for r in (lib.row[t] for t in sum(truth.get(v, ([], [])), []))
-               if (v, r) in own_gold}
-        rb = tagger.recall(videos, override, extra, own)
+        own = {(i, r) for i, v in enumerate(videos) for r in (lib.row[t] for t in sum(truth.get(v["id"], ([], [])), []))
+               if (v["id"], r) in own_gold}
+        rb = tagger.recall(videos, override, extra, own, as_new=sparse)
         for k in vecs:
             vecs[k].append(rb.vectors[k])
         has_vis.append(rb.has_visual)
@@ -119,25 +142,28 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
     video = np.concatenate([p[0] for p in parts])
     tag = np.concatenate([p[1] for p in parts])
     x = np.concatenate([p[2] for p in parts])
-    gold = {(i, lib.row[t]): 1 for i, v in enumerate(ids) for t in truth[v][1]}
-    gold.update({(i, lib.row[t]): 2 for i, v in enumerate(ids) for t in truth[v][0]})
+    gold_of = [truth[source[v]] for v in ids]
+    gold = {(i, lib.row[t]): 1 for i, g in enumerate(gold_of) for t in g[1]}
+    gold.update({(i, lib.row[t]): 2 for i, g in enumerate(gold_of) for t in g[0]})
     g = np.array([gold.get((a, b), 0) for a, b in zip(video, tag)])
-    clicked = np.array([click_of.get((ids[a], b), 0) for a, b in zip(video, tag)], np.float32)
+    # clicks belong to the stored video; a sparse copy is trained on gold only
+    clicked = np.array([0 if role[a] in ("sparse", "heldout_sparse") else click_of.get((ids[a], b), 0)
+                        for a, b in zip(video, tag)], np.float32)
     n = len(video)
     pairs = R.Pairs(video, tag, x, (g > 0).astype(np.float32), (g == 2).astype(np.float32),
                     np.ones(n, np.float32), np.ones(n, np.float32))
     tables = R.Tables({k: np.concatenate(v).astype(np.float32) for k, v in vecs.items()}, np.concatenate(has_vis),
                       {"text": tagger.tag_text, "gnn": tagger.tag_gnn})
-    n_gold = {r: (sum(len(truth[v][0]) + len(truth[v][1]) for v, rr in zip(ids, role) if rr == r),
-                  sum(len(truth[v][0]) for v, rr in zip(ids, role) if rr == r)) for r in set(role)}
-    per_video = np.array([len(truth[v][0]) + len(truth[v][1]) for v in ids])
+    n_gold = {r: (sum(len(g[0]) + len(g[1]) for g, rr in zip(gold_of, role) if rr == r),
+                  sum(len(g[0]) for g, rr in zip(gold_of, role) if rr == r)) for r in set(role)}
+    per_video = np.array([len(g[0]) + len(g[1]) for g in gold_of])
     return Dataset(ids, role, tables, pairs, clicked, n_gold, per_video)
 
 
 def training_pairs(ds: Dataset, cfg: R.RankConfig) -> R.Pairs:
     """Labelled videos' pairs; with cfg.clicks also click-only videos, clicked = positive, weighted down."""
     vrole = ds.role[ds.pairs.video]
-    lab = vrole == "labelled"
+    lab = (vrole == "labelled") | ((vrole == "sparse") & (cfg.sparse_fraction > 0))
     p = ds.pairs
     if not cfg.clicks:
         return p.take(np.flatnonzero(lab))
@@ -211,7 +237,7 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
     clicks = store.read_tag_clicks(graph, prefix)
     ds = build_dataset(tagger, graph, split, gold, clicks, blind, cfg, progress)
     prep_s = time.perf_counter() - t0
-    held, val = role_pairs(ds, "heldout"), role_pairs(ds, "validation")
+    held, val, held_sparse = role_pairs(ds, "heldout"), role_pairs(ds, "validation"), role_pairs(ds, "heldout_sparse")
     result = {"split": {k: len(v) for k, v in asdict(split).items()},
               "pairs": {r: int((ds.role[ds.pairs.video] == r).sum()) for r in np.unique(ds.role)},
               "tag_clicks": len(clicks), "prepare_s": round(prep_s, 1),
@@ -222,20 +248,24 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
     variants = {"main": cfg}
     if compare:
         variants.update({"late_fusion": replace(cfg, fusion="late"), "no_adversarial": replace(cfg, adversarial=False),
-                         "no_clicks": replace(cfg, clicks=False)})
+                         "no_clicks": replace(cfg, clicks=False), "no_sparse": replace(cfg, sparse_fraction=0.0)})
     models = {}
     for name, c in variants.items():
         t = time.perf_counter()
         model, hist = R.fit(ds.tables, training_pairs(ds, c), c, held, progress=progress)
         models[name] = model
         result[name] = {"fusion": c.fusion, "adversarial": c.adversarial, "clicks": c.clicks,
-                        **R.evaluate(model, ds.tables, held), "train_s": round(time.perf_counter() - t, 1),
+                        "sparse_fraction": c.sparse_fraction, **R.evaluate(model, ds.tables, held),
+                        "auc_sparse": R.evaluate(model, ds.tables, held_sparse)["auc"],
+                        "train_s": round(time.perf_counter() - t, 1),
                         "history": hist}
     model = models["main"]
     rel, core_p = R.predict(model, ds.tables, val)
     th = calibrate(val.video, rel, core_p, val.y, val.core, *ds.n_gold["validation"], cfg.max_core)
     result["thresholds"] = th.to_dict()
     result["heldout_quality"] = heldout_quality(model, ds, held, th)
+    # the same held-out videos sent as sparse ad-hoc payloads (title plus a random few fields)
+    result["heldout_sparse_quality"] = heldout_quality(model, ds, held_sparse, th)
     version = R.new_version(cfg)
     folder = rank_dir(settings) / version
     dims = {f"v_{m}": ds.tables.video[m].shape[1] for m in R.VIDEO_MODALITIES}

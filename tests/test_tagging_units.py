@@ -8,9 +8,10 @@ import pytest
 from tagging import channels as C
 from tagging import rank as R
 from tagging.candidates import merge
-from tagging.features import FEATURES, INDEX, features
+from tagging.features import FEATURES, INDEX, context, features
 from tagging.library import build_library
 from tagging.thresholds import assign_core, calibrate
+from tagging.train import sparse_copy
 from tagging.vectors import VisualPrototypes
 
 TAGS = [
@@ -85,6 +86,23 @@ def test_merge_keeps_provenance_and_features(lib):
     x = features(list(merged.values()), lib.is_phrase, np.ones(len(lib)), np.zeros(len(lib)))
     assert x.shape == (1, len(FEATURES))
     assert x[0, INDEX["crossmodal"]] == pytest.approx(0.6) and x[0, INDEX["query_exact"]] == 1
+
+
+def test_context_features_say_what_the_payload_carries():
+    full = {"title": "t", "summary": "s", "asr": "a", "ocr": "o", "products": [{"title": "p"}], "queries": [("q", 1)]}
+    assert context(full) == [1.0, 1.0, 1.0]
+    assert context({"title": "t", "asr": "a", "ocr": ""}) == pytest.approx([1 / 3, 0.0, 0.0])
+
+
+def test_sparse_copy_keeps_id_and_title_and_drops_fields_at_random():
+    video = {"id": "v1", "title": "t", "summary": "s", "asr": "a", "ocr": "o", "products": [{"title": "p"}],
+             "queries": [("q", 1)], "visual": [0.1], "author": "u"}
+    rng = np.random.default_rng(0)
+    copies = [sparse_copy(video, rng) for _ in range(400)]
+    assert all(c["id"] == "v1" and c["title"] == "t" and "author" not in c for c in copies)
+    kept = np.mean([[f in c for f in ("summary", "asr", "ocr", "products", "queries", "visual")] for c in copies], 0)
+    assert np.all((kept > 0.2) & (kept < 0.4))   # each kept with chance SPARSE_KEEP = 0.3
+    assert sparse_copy(video, np.random.default_rng(1)) == sparse_copy(video, np.random.default_rng(1))
 
 
 def test_thresholds_calibrate_and_cap_core():
