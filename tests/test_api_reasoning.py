@@ -27,8 +27,8 @@ def kg(graph, ns, write_file):
         MATCH (v1:Video {id: $ns + 'v1'}), (v2:Video {id: $ns + 'v2'}), (wd:Tag {id: $ns + 'wd'}),
               (rd:Tag {id: $ns + 'rd'}), (d:Tag {id: $ns + 'dress'})
         CREATE (v1)-[:HAS_TAG {score: 0.9, role: 'core', channels: ['content', 'query'], model: 'test',
-                               evidence: '{"title": true}'}]->(wd),
-               (v1)-[:HAS_TAG {score: 0.4, role: 'related', channels: ['content']}]->(d),
+                               evidence: '{"title": true}', source: 'tagger'}]->(wd),
+               (v1)-[:HAS_TAG {score: 0.4, role: 'related', channels: ['content'], source: 'gold-train'}]->(d),
                (v2)-[:HAS_TAG {score: 0.8, role: 'core', channels: ['similar_video']}]->(rd),
                (v2)-[:HAS_TAG {score: 0.3, role: 'related', channels: ['content']}]->(d),
                (wd)-[:BROADER]->(d), (rd)-[:BROADER]->(d),
@@ -115,12 +115,15 @@ def test_video_tags_and_why(client, kg):
     tags = client.get(f"/v1/videos/{ns}v1/tags").get_json()["items"]
     assert [(t["tag"]["id"], t["role"]) for t in tags] == [(f"{ns}wd", "core"), (f"{ns}dress", "related")]
     assert tags[0]["channels"] == ["content", "query"]
+    assert [t["source"] for t in tags] == ["tagger", "gold-train"]
     assert [t["tag"]["id"] for t in client.get(f"/v1/videos/{ns}v1/tags?role=core").get_json()["items"]] == [f"{ns}wd"]
     why = client.get(f"/v1/videos/{ns}v1/tags/{ns}wd/why").get_json()
     assert why["tagged"] and why["has_tag"]["channels"] == ["content", "query"]
     assert why["evidence"]["queries"] == [{"text": f"{ns}白色连衣裙 推荐", "count": 4}]
     assert why["evidence"]["products"][0]["id"] == f"{ns}p1" and why["evidence"]["text_fields"] == ["title"]
-    assert "search queries" in why["explanation"]
+    assert "search queries" in why["explanation"] and "by model test" in why["explanation"]
+    by_hand = client.get(f"/v1/videos/{ns}v1/tags/{ns}dress/why").get_json()
+    assert by_hand["has_tag"]["source"] == "gold-train" and "by hand (gold-train)" in by_hand["explanation"]
     untagged = client.get(f"/v1/videos/{ns}v2/tags/{ns}wd/why").get_json()
     assert not untagged["tagged"] and untagged["evidence"]["tag_clicks"]["count"] == 7
     assert client.get(f"/v1/videos/{ns}nope/tags").status_code == 404

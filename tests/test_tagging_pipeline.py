@@ -80,6 +80,8 @@ def test_tag_persist_explain_and_feedback_loop(graph, ns, small, tag_settings, t
     assert v1["tag_clicks"] == 0 and v1["main"]["auc"] > 0.7      # tiny corpus: 50 labelled videos
     assert 0 < v1["thresholds"]["keep"] < 1
     assert v1["heldout_quality"]["ranked"]["precision@5"] > 0.3
+    # sparse copies (title plus a few fields) are trained on and scored on held-out videos sent that way
+    assert v1["pairs"]["sparse"] > 0 and v1["pairs"]["heldout_sparse"] > 0 and v1["main"]["auc_sparse"] > 0.6
 
     tagger = Tagger.from_graph(graph, tag_settings, ns)
     assert tagger.version == v1["version"] and tagger.visual is not None
