@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from tagging.candidates import CHANNELS, Merged
+from tagging.channels import FIELDS
 
 FEATURES = (
     "text", "text_name", "text_alias", "text_components", "text_title", "text_ocr", "text_summary", "text_asr",
@@ -31,7 +32,7 @@ RECALL_BIAS = -2.5
 
 def context(video: dict) -> list[float]:
     """The CONTEXT features of one payload: share of summary/ASR/OCR given, products given, queries given."""
-    return [sum(bool(video.get(f)) for f in ("summary", "asr", "ocr")) / 3,
+    return [sum(bool(video.get(f)) for f in FIELDS[1:]) / len(FIELDS[1:]),
             float(bool(video.get("products"))), float(bool(video.get("queries")))]
 
 

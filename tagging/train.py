@@ -19,13 +19,15 @@ from gnn.export import holdout_videos
 from tagging import rank as R
 from tagging import store
 from tagging.blind import blind_video_vectors
+from tagging.channels import FIELDS
 from tagging.features import INDEX, recall_score
 from tagging.tagger import Tagger, rank_dir
 from tagging.thresholds import Thresholds, assign_core, calibrate
 from tagging.vectors import VisualPrototypes
 
 RECALL_BATCH = 256
-SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of summary, ASR, OCR, products, queries, visual
+SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of SPARSE_OPTIONAL
+SPARSE_OPTIONAL = FIELDS[1:] + ("products", "queries", "visual")   # all but the title
 GNN_HOLDOUT_DEFAULT = (1000, 0)   # (holdout, seed) when no GNN checkpoint says otherwise
 
 
@@ -92,8 +94,7 @@ class Dataset:
 def sparse_copy(video: dict, rng: np.random.Generator) -> dict:
     """The video as an ad-hoc caller might send it: the title, each other field kept with chance SPARSE_KEEP."""
     return {k: val for k, val in video.items()
-            if k in ("id", "title") or (k in ("summary", "asr", "ocr", "products", "queries", "visual")
-                                        and rng.random() < SPARSE_KEEP)}
+            if k in ("id", "title") or (k in SPARSE_OPTIONAL and rng.random() < SPARSE_KEEP)}
 
 
 def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list[tuple[str, str, int]],
@@ -103,38 +104,38 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
     lib = tagger.lib
     rng = np.random.default_rng(cfg.seed)
     n_sparse = round(cfg.sparse_fraction * len(split.labelled))
-    # (id in the dataset, stored video id, role)
-    entries = ([(v, v, "heldout") for v in split.heldout] + [(v, v, "validation") for v in split.validation]
-               + [(v, v, "labelled") for v in split.labelled] + [(v, v, "unlabelled") for v in split.unlabelled]
-               + [(f"{v}~sparse", v, "sparse") for v in split.labelled[:n_sparse]]
-               + [(f"{v}~sparse", v, "heldout_sparse") for v in split.heldout])
+    # (id in the dataset, stored video id, role); sparse copies come last
+    stored = ([(v, v, "heldout") for v in split.heldout] + [(v, v, "validation") for v in split.validation]
+              + [(v, v, "labelled") for v in split.labelled] + [(v, v, "unlabelled") for v in split.unlabelled])
+    sparse = ([(f"{v}~sparse", v, "sparse") for v in split.labelled[:n_sparse]]
+              + [(f"{v}~sparse", v, "heldout_sparse") for v in split.heldout])
+    entries = stored + sparse
     ids = [e[0] for e in entries]
-    source = {e[0]: e[1] for e in entries}
     role = np.array([e[2] for e in entries])
     click_of = {(v, lib.row[t]): c for v, t, c in clicks if t in lib.row}
     own_gold = {(v, lib.row[t]) for v in split.labelled + split.validation for t in sum(truth[v], [])}
     parts, vecs, has_vis = [], {"text": [], "gnn": [], "visual": []}, []
     # batches never mix stored and sparse videos: the sparse ones are recalled as new (no stored GNN vector)
-    n_stored = len(entries) - n_sparse - len(split.heldout)
-    starts = list(range(0, n_stored, RECALL_BATCH)) + list(range(n_stored, len(ids), RECALL_BATCH))
-    for lo in tqdm(starts, desc="recall", unit="batch", disable=not progress):
-        chunk = ids[lo:min(lo + RECALL_BATCH, n_stored if lo < n_stored else len(ids))]
-        chunk_role = role[lo:lo + len(chunk)]
-        sparse = lo >= n_stored
-        videos = store.read_videos(graph, [source[v] for v in chunk])
-        assert [v["id"] for v in videos] == [source[v] for v in chunk]
-        if sparse:
+    batches = [(lo, min(lo + RECALL_BATCH, end), is_sparse)
+               for start, end, is_sparse in ((0, len(stored), False), (len(stored), len(entries), True))
+               for lo in range(start, end, RECALL_BATCH)]
+    for lo, hi, is_sparse in tqdm(batches, desc="recall", unit="batch", disable=not progress):
+        chunk = [e[1] for e in entries[lo:hi]]
+        chunk_role = role[lo:hi]
+        videos = store.read_videos(graph, chunk)
+        assert [v["id"] for v in videos] == chunk
+        if is_sparse:
             videos = [sparse_copy(v, rng) for v in videos]
         train_side = ~np.isin(chunk_role, ("heldout", "heldout_sparse"))
         extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
         override = None
-        if blind and not sparse:
+        if blind and not is_sparse:
             index_vecs = tagger._gnn_vectors(videos, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
             override = np.stack([blind[v] if t and v in blind else index_vecs[i]
                                  for i, (v, t) in enumerate(zip(chunk, train_side))]).astype(np.float32)
-        own = {(i, r) for i, v in enumerate(videos) for r in (lib.row[t] for t in sum(truth.get(v["id"], ([], [])), []))
-               if (v["id"], r) in own_gold}
-        rb = tagger.recall(videos, override, extra, own, as_new=sparse)
+        own = {(i, r) for i, v in enumerate(chunk) for r in (lib.row[t] for t in sum(truth.get(v, ([], [])), []))
+               if (v, r) in own_gold}
+        rb = tagger.recall(videos, override, extra, own, as_new=is_sparse)
         for k in vecs:
             vecs[k].append(rb.vectors[k])
         has_vis.append(rb.has_visual)
@@ -142,13 +143,12 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
     video = np.concatenate([p[0] for p in parts])
     tag = np.concatenate([p[1] for p in parts])
     x = np.concatenate([p[2] for p in parts])
-    gold_of = [truth[source[v]] for v in ids]
+    gold_of = [truth[e[1]] for e in entries]
     gold = {(i, lib.row[t]): 1 for i, g in enumerate(gold_of) for t in g[1]}
     gold.update({(i, lib.row[t]): 2 for i, g in enumerate(gold_of) for t in g[0]})
     g = np.array([gold.get((a, b), 0) for a, b in zip(video, tag)])
-    # clicks belong to the stored video; a sparse copy is trained on gold only
-    clicked = np.array([0 if role[a] in ("sparse", "heldout_sparse") else click_of.get((ids[a], b), 0)
-                        for a, b in zip(video, tag)], np.float32)
+    # clicks belong to the stored video: a sparse copy's dataset id has none, so it is trained on gold only
+    clicked = np.array([click_of.get((ids[a], b), 0) for a, b in zip(video, tag)], np.float32)
     n = len(video)
     pairs = R.Pairs(video, tag, x, (g > 0).astype(np.float32), (g == 2).astype(np.float32),
                     np.ones(n, np.float32), np.ones(n, np.float32))
