@@ -262,9 +262,13 @@ def save(folder: Path, model: RankModel, cfg: RankConfig, dims: dict, extra: dic
     return folder / "model.pt"
 
 
-def load(folder: Path) -> tuple[RankModel, RankConfig, dict]:
-    """(model in eval mode, config, raw checkpoint)."""
+def load(folder: Path, n_features: int | None = None) -> tuple[RankModel, RankConfig, dict]:
+    """(model in eval mode, config, raw checkpoint); n_features, when given, must match the checkpoint's."""
     ckpt = torch.load(Path(folder) / "model.pt", map_location="cpu")
+    if n_features is not None and ckpt["n_features"] != n_features:
+        # a version saved before the recall features changed would fail later on a matrix-shape mismatch
+        raise ValueError(f"ranking model {Path(folder).name} was trained on {ckpt['n_features']} recall features "
+                         f"but this code computes {n_features}: train a new version with `tagkg rank-train`")
     cfg = RankConfig(**ckpt["config"])
     model = RankModel(ckpt["dims"], ckpt["n_features"], cfg)
     model.load_state_dict(ckpt["state_dict"])

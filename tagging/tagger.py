@@ -15,7 +15,7 @@ from tagging import channels as C
 from tagging import rank as R
 from tagging import store
 from tagging.candidates import Merged, merge
-from tagging.features import CONTEXT, INDEX, context, features, recall_score
+from tagging.features import CONTEXT, FEATURES, INDEX, context, features, recall_score
 from tagging.library import TagLibrary, build_library
 from tagging.thresholds import Thresholds, assign_core
 from tagging.vectors import TagIndex, VisualPrototypes, encoder, faiss_threads, video_text_vectors
@@ -96,7 +96,7 @@ class Tagger:
     def load_ranker(self, version: str) -> None:
         """Rank model, thresholds, tag prior and visual prototypes of one saved version."""
         folder = rank_dir(self.settings) / version
-        self.model, self.cfg, ckpt = R.load(folder)
+        self.model, self.cfg, ckpt = R.load(folder, len(FEATURES))
         self.thresholds = Thresholds(**ckpt["thresholds"])
         self.prior = np.zeros(len(self.lib), np.float32)
         for t, p in ckpt["prior"].items():

@@ -20,7 +20,7 @@ from tagging import rank as R
 from tagging import store
 from tagging.blind import blind_video_vectors
 from tagging.channels import FIELDS
-from tagging.features import INDEX, recall_score
+from tagging.features import FEATURES, INDEX, recall_score
 from tagging.tagger import Tagger, rank_dir
 from tagging.thresholds import Thresholds, assign_core, calibrate
 from tagging.vectors import VisualPrototypes
@@ -244,7 +244,7 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
               "auc_recall_only": R.auc(held.y, recall_score(held.x)),
               "heldout_gold_recalled": round(float(held.y.sum()) / max(ds.n_gold.get("heldout", (1, 1))[0], 1), 4)}
     result["training_pairs"] = len(training_pairs(ds, cfg).y)
-    result["baselines"] = {b: R.evaluate(R.load(rank_dir(settings) / b)[0], ds.tables, held) for b in baselines}
+    result["baselines"] = {b: R.evaluate(R.load(rank_dir(settings) / b, len(FEATURES))[0], ds.tables, held) for b in baselines}
     variants = {"main": cfg}
     if compare:
         variants.update({"late_fusion": replace(cfg, fusion="late"), "no_adversarial": replace(cfg, adversarial=False),

@@ -161,6 +161,9 @@ def test_rank_model_learns_and_is_deterministic(tmp_path, fusion, adversarial):
     loaded, cfg2, _ = R.load(tmp_path)
     assert cfg2 == cfg
     assert np.allclose(R.predict(loaded, tables, held)[0], R.predict(model, tables, held)[0])
+    # a version saved with another feature set is refused by name, not by a shape error at predict time
+    with pytest.raises(ValueError, match=r"trained on \d+ recall features but this code computes 999.*rank-train"):
+        R.load(tmp_path, 999)
 
 
 def test_triplet_loss_uses_hardest_negative_of_same_video():
