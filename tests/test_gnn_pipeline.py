@@ -72,13 +72,16 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
     similar = r.similar_videos(video, 5)
     assert len(similar) == 5 and video not in [v for v, _ in similar]
 
-    # FAISS (exact) and Neo4j's vector index agree on the nearest tags
+    # FAISS (exact) and Neo4j's vector index agree on the nearest tags and their scores.
+    # Neo4j's index is approximate (HNSW) and may miss one of the five, so scores are
+    # compared on the tags both return rather than on FAISS's top one.
     for vid in [ns + f"v{i:07d}" for i in (1, 50, 123, 300)]:
-        faiss_top = [t for t, _ in r.video_to_tags(vid, 5)]
-        neo_top = [t for t, _ in E.video_to_tags_neo4j(graph, vid, 50) if t.startswith(ns)][:5]
-        assert len(set(faiss_top) & set(neo_top)) >= 4, (faiss_top, neo_top)
-        neo_scores = dict(E.video_to_tags_neo4j(graph, vid, 50))
-        assert abs(neo_scores[faiss_top[0]] - r.video_to_tags(vid, 1)[0][1]) < 1e-2
+        faiss_scores = dict(r.video_to_tags(vid, 5))
+        neo_scores = {t: s for t, s in E.video_to_tags_neo4j(graph, vid, 100) if t.startswith(ns)}
+        neo_top = list(neo_scores)[:5]
+        common = set(faiss_scores) & set(neo_top)
+        assert len(common) >= 4, (faiss_scores, neo_top)
+        assert all(abs(neo_scores[t] - faiss_scores[t]) < 1e-2 for t in common), (faiss_scores, neo_scores)
 
     out = similar_main(gnn_settings, video, k=3, tags=5)
     assert len(out["similar_videos"]) == 3 and len(out["tags"]) == 5
