@@ -21,12 +21,18 @@ SCHEMA = [
 ]
 
 # Vector indexes need the dimension, known once embeddings exist (gnn issue); $dim is a parameter.
+# Quantization is off: Neo4j 5.26 quantizes by default, which shifts scores by up to ~0.01 from the
+# exact cosine FAISS reports and lowers recall (bench/vector_latency).
+VECTOR_INDEX_OPTIONS = ("OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine', "
+                        "`vector.quantization.enabled`: false}}")
+VECTOR_INDEX_NAMES = {"Tag": "tag_embedding", "Video": "video_embedding"}
 CREATE_VECTOR_INDEX = {
-    "Tag": "CREATE VECTOR INDEX tag_embedding IF NOT EXISTS FOR (t:Tag) ON t.embedding "
-           "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}",
-    "Video": "CREATE VECTOR INDEX video_embedding IF NOT EXISTS FOR (v:Video) ON v.embedding "
-             "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}",
+    "Tag": "CREATE VECTOR INDEX tag_embedding IF NOT EXISTS FOR (t:Tag) ON t.embedding " + VECTOR_INDEX_OPTIONS,
+    "Video": "CREATE VECTOR INDEX video_embedding IF NOT EXISTS FOR (v:Video) ON v.embedding " + VECTOR_INDEX_OPTIONS,
 }
+# Index names cannot be parameters in DROP INDEX, hence one constant per label.
+DROP_VECTOR_INDEX = {"Tag": "DROP INDEX tag_embedding IF EXISTS", "Video": "DROP INDEX video_embedding IF EXISTS"}
+VECTOR_INDEX_CONFIG = "SHOW INDEXES YIELD name, options WHERE name = $name RETURN options.indexConfig AS config"
 
 SHOW_SCHEMA = """
 SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state
@@ -411,14 +417,9 @@ GNN_SET_EMBEDDINGS = {
 
 GNN_VECTOR_TAGS = """
 MATCH (v:Video {id: $id}) WHERE v.embedding IS NOT NULL
-CALL db.index.vector.queryNodes('tag_embedding', $k, v.embedding) YIELD node, score
-RETURN node.id AS id, node.name AS name, score
+CALL db.index.vector.queryNodes('tag_embedding', $candidates, v.embedding) YIELD node, score
+RETURN node.id AS id, node.name AS name, score ORDER BY score DESC LIMIT $k
 """
-
-GNN_VECTOR_QUERY = {
-    "Tag": "CALL db.index.vector.queryNodes('tag_embedding', $k, $vec) YIELD node, score RETURN node.id AS id, score",
-    "Video": "CALL db.index.vector.queryNodes('video_embedding', $k, $vec) YIELD node, score RETURN node.id AS id, score",
-}
 
 # --- taxonomy classification (taxonomy/store.py) ------------------------------------------------------
 # $prefix scopes a run to one id namespace ('' = everything), as the gnn statements do.
@@ -720,11 +721,12 @@ API_INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY n
 AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
 
 # bench/vector_latency.py: a throw-away label with its own vector index, so real indexes stay untouched.
-GNN_BENCH_VECTOR_INDEX = ("CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding "
-                          "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}")
+GNN_BENCH_VECTOR_INDEX = "CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding " + VECTOR_INDEX_OPTIONS
+GNN_BENCH_VECTOR_INDEX_QUANTIZED = ("CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding "
+                                    "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}")
 GNN_BENCH_WRITE = "UNWIND $rows AS r CREATE (n:VecBench {id: r.id, embedding: r.vec})"
-GNN_BENCH_QUERY = ("CALL db.index.vector.queryNodes('vecbench_embedding', $k, $vec) YIELD node, score "
-                   "RETURN node.id AS id, score")
+GNN_BENCH_QUERY = ("CALL db.index.vector.queryNodes('vecbench_embedding', $candidates, $vec) YIELD node, score "
+                   "RETURN node.id AS id, score ORDER BY score DESC LIMIT $k")
 GNN_BENCH_CLEAR = "MATCH (n:VecBench) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
 GNN_BENCH_DROP_INDEX = "DROP INDEX vecbench_embedding IF EXISTS"
 

@@ -25,7 +25,13 @@ def load_taxonomy(graph: Graph, taxonomy: dict) -> int:
 
 
 def ensure_vector_index(graph: Graph, label: str, dim: int) -> None:
-    """Create the cosine vector index for `label`.embedding once the embedding size is known."""
+    """Create the cosine vector index for `label`.embedding, replacing one of another size or quantized."""
     if label not in Q.CREATE_VECTOR_INDEX:
         raise ValueError(f"no vector index defined for label {label!r}")
+    # CREATE ... IF NOT EXISTS keeps an index whatever its options, so a model with another output
+    # size, or an index made before quantization was turned off, would otherwise stay as it is.
+    rows = graph.query(Q.VECTOR_INDEX_CONFIG, name=Q.VECTOR_INDEX_NAMES[label])
+    if rows and (rows[0]["config"].get("vector.dimensions") != int(dim)
+                 or rows[0]["config"].get("vector.quantization.enabled", False)):
+        graph.execute(Q.DROP_VECTOR_INDEX[label])
     graph.execute(Q.CREATE_VECTOR_INDEX[label], dim=int(dim))

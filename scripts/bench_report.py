@@ -104,13 +104,26 @@ def _ranking_section(r: dict) -> list[str]:
     return lines
 
 
+def _vector_latency_section(r: dict) -> list[str]:
+    lines = [f"{r['vectors']:,} clustered unit vectors of {r['dim']} dimensions, {r['queries']:,} single queries, "
+             f"k={r['k']}; Neo4j index build (s): "
+             + ", ".join(f"{k} {v}" for k, v in r["neo4j_index_build_s"].items()) + ".", "",
+             "| index | nodes asked | shipped | p50 ms | p99 ms | recall@10 vs exact | max score error |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for name, m in r["runs"].items():
+        lines.append(f"| {name} | {m.get('candidates', '')} | {'yes' if m.get('shipped') else ''} | {m['p50_ms']} | {m['p99_ms']} | "
+                     f"{m['recall@10_vs_exact']} | {m.get('max_score_error_vs_exact', '')} |")
+    lines += ["", r["note"]]
+    return lines
+
+
 RENDERERS = {
     "load": ("Loading (bench/load.py)", _load_section),
     "mining": ("Tag mining on 100k videos (bench/mining.py)", _generic_section),
     "classify": ("Atomic classification, phrase structure, dimensions (bench/classify.py)", _generic_section),
     "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
     "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
-    "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _generic_section),
+    "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),
     "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
     "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
     "api_load": ("API under load (bench/api_load.py)", _generic_section),
