@@ -9,13 +9,15 @@ import pytest
 
 from tagkg.config import ROOT, Settings
 
-# Outside scripts/test.sh, still never touch the demo server: default to the test home and ports.
-os.environ.setdefault("TAGKG_NEO4J_HOME", str(ROOT / ".neo4j-test"))
-os.environ.setdefault("TAGKG_BOLT_PORT", "17687")
-os.environ.setdefault("TAGKG_HTTP_PORT", "17474")
-os.environ.setdefault("TAGKG_NEO4J_HEAP", "1g")
-os.environ.setdefault("TAGKG_NEO4J_PAGECACHE", "1g")
-os.environ.setdefault("TAGKG_DOTENV", "/dev/null")
+# Tests load and delete demo ids, so even outside scripts/test.sh they never use the shell's TAGKG_*
+# server or data folder (that would wipe a demo graph): always the test home, ports and data folder,
+# which TAGKG_TEST_* may move (as in scripts/test.sh). A configured remote server is ignored too.
+for _name, _default in (("NEO4J_HOME", ROOT / ".neo4j-test"), ("BOLT_PORT", 17687), ("HTTP_PORT", 17474),
+                        ("NEO4J_HEAP", "1g"), ("NEO4J_PAGECACHE", "1g"), ("DATA_DIR", ROOT / "data-test")):
+    os.environ[f"TAGKG_{_name}"] = os.environ.get(f"TAGKG_TEST_{_name}", str(_default))
+for _name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+    os.environ.pop(_name, None)
+os.environ["TAGKG_DOTENV"] = "/dev/null"
 
 CLEANUP = """
 CALL () { MATCH (n) WHERE (n:Video OR n:Tag OR n:Product) AND n.id STARTS WITH $ns DETACH DELETE n }
