@@ -9,6 +9,11 @@ def init_db(graph: Graph, taxonomy: dict | None = None) -> dict:
     """Create constraints and indexes, then merge the taxonomy; safe to run any number of times."""
     for statement in Q.SCHEMA:
         graph.execute(statement)
+    # vector indexes made by an older tagkg (quantized) are rebuilt at their size
+    for label, name in Q.VECTOR_INDEX_NAMES.items():
+        rows = graph.query(Q.VECTOR_INDEX_CONFIG, name=name)
+        if rows:
+            ensure_vector_index(graph, label, rows[0]["config"]["vector.dimensions"])
     graph.execute(Q.AWAIT_INDEXES, timeout_s=300)
     categories = load_taxonomy(graph, taxonomy) if taxonomy is not None else 0
     return {"indexes": len(graph.query(Q.SHOW_SCHEMA)), "categories": categories}

@@ -129,7 +129,7 @@ def test_sampled_inference_is_repeatable(graph, ns, small_graph, gnn_settings):
 
 def test_vector_index_is_rebuilt_for_another_size_or_quantization(graph):
     from graph import queries as Q
-    from graph.schema import ensure_vector_index
+    from graph.schema import ensure_vector_index, init_db
 
     def index():
         rows = graph.query("SHOW INDEXES YIELD name, id, options WHERE name = 'video_embedding' "
@@ -143,7 +143,7 @@ def test_vector_index_is_rebuilt_for_another_size_or_quantization(graph):
         graph.execute("CREATE VECTOR INDEX video_embedding FOR (v:Video) ON v.embedding "
                       "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}", dim=8)
         assert index()["config"]["vector.quantization.enabled"] is True
-        ensure_vector_index(graph, "Video", 8)
+        init_db(graph)   # the upgrade path: rebuilt unquantized at its size
         first = index()
         assert first["config"]["vector.quantization.enabled"] is False and first["config"]["vector.dimensions"] == 8
         ensure_vector_index(graph, "Video", 8)
