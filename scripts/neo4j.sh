@@ -61,13 +61,14 @@ install() {
   touch "$LIB/.complete"
 }
 
+# A killed server can linger as a zombie until something reaps it: that is not alive.
+alive() { kill -0 "$1" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]; }
+
 running_pid() {
   [ -f "$PID_FILE" ] || return 1
   local pid; pid=$(cat "$PID_FILE")
-  kill -0 "$pid" 2>/dev/null || return 1
-  # A killed server can linger as a zombie until something reaps it, and a stale pid can be reused:
-  # only a live Neo4j entry point counts as running.
-  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ] || return 1
+  alive "$pid" || return 1
+  # A stale pid can be reused: only a live Neo4j entry point counts as running.
   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q CommunityEntryPoint || return 1
   echo "$pid"
 }
@@ -120,7 +121,8 @@ set_initial_password() {
 wait_ready() {
   local deadline=$((SECONDS + WAIT_S))
   until port_open "$BOLT_PORT" && curl -fs -o /dev/null "http://127.0.0.1:$HTTP_PORT/"; do
-    if ! running_pid >/dev/null; then
+    # alive, not running_pid: on a busy machine the child just started may not have exec'd java yet
+    if ! alive "$(cat "$PID_FILE" 2>/dev/null)"; then
       die "Neo4j exited during start-up; last lines of $LOG:
 $(tail -20 "$LOG" 2>/dev/null)"
     fi

@@ -1,5 +1,6 @@
 """scripts/neo4j.sh: a full start/stop cycle in its own home, and clear errors."""
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -26,9 +27,26 @@ def run(action, home, bolt, http, **env):
     return subprocess.run(["bash", SCRIPT, action], env=e, capture_output=True, text=True, timeout=240)
 
 
+def slow_java(tmp_path) -> str:
+    """A java that is another process for 3 s before it becomes the real one, as on a loaded machine."""
+    real = os.environ.get("TAGKG_JAVA") or (os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+                                            if os.environ.get("JAVA_HOME") else shutil.which("java"))
+    wrapper = tmp_path / "slow-java"
+    # the waiting process must not carry the server's arguments, as the start-up shell doesn't
+    wrapper.write_text(f"""#!/bin/bash
+[ "$1" = -version ] && exec "{real}" "$@"
+export ARGS_FILE={tmp_path}/java-args
+printf '%s\\0' "$@" > "$ARGS_FILE"
+exec bash -c 'sleep 3; mapfile -d "" a < "$ARGS_FILE"; exec "{real}" "${{a[@]}}"'
+""")
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 def test_start_status_auth_loopback_and_clean_stop(tmp_path):
     home, bolt, http = tmp_path / "neo4j", free_port(), free_port()
-    started = run("start", home, bolt, http)
+    # a server slow to become java is waited for, not reported as exited during start-up
+    started = run("start", home, bolt, http, TAGKG_JAVA=slow_java(tmp_path))
     try:
         assert started.returncode == 0, started.stderr
         assert "running" in run("status", home, bolt, http).stdout
