@@ -72,17 +72,21 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
     similar = r.similar_videos(video, 5)
     assert len(similar) == 5 and video not in [v for v, _ in similar]
 
-    # FAISS (exact) and Neo4j's unquantized vector index agree on the nearest tags and their scores.
-    # Neo4j's index is approximate (HNSW) and may miss one of the five, so scores are
-    # compared on the tags both return rather than on FAISS's top one.
+    # Neo4j holds exactly the vectors FAISS searches: its cosine for FAISS's top tags is the same.
+    # Its index is approximate (Lucene HNSW: one build can miss a given node, neo4j/neo4j#13684), so
+    # its hits are checked for exact scores and for agreeing with FAISS on most of the top fives.
+    overlap = 0
     for vid in [ns + f"v{i:07d}" for i in (1, 50, 123, 300)]:
-        faiss_scores = dict(r.video_to_tags(vid, 5))
-        neo_scores = {t: s for t, s in E.video_to_tags_neo4j(graph, vid, 100) if t.startswith(ns)}
-        neo_top = list(neo_scores)[:5]
-        common = set(faiss_scores) & set(neo_top)
-        assert len(common) >= 4, (faiss_scores, neo_top)
-        assert all(abs(neo_scores[t] - faiss_scores[t]) < 1e-4 for t in common), \
-            {t: (faiss_scores[t], neo_scores[t]) for t in common}
+        exact = dict(r.video_to_tags(vid, n_cand))
+        top = [t for t, _ in r.video_to_tags(vid, 5)]
+        stored = {row["id"]: 2 * row["cos"] - 1 for row in graph.query(
+            "MATCH (v:Video {id: $vid}) UNWIND $ids AS id MATCH (t:Tag {id: id}) "
+            "RETURN id, vector.similarity.cosine(v.embedding, t.embedding) AS cos", vid=vid, ids=top)}
+        assert all(abs(stored[t] - exact[t]) < 1e-4 for t in top), (stored, top)
+        hits = [(t, s) for t, s in E.video_to_tags_neo4j(graph, vid, 100) if t.startswith(ns)]
+        assert all(abs(s - exact[t]) < 1e-4 for t, s in hits), hits[:5]
+        overlap += len(set(top) & {t for t, _ in hits[:5]})
+    assert overlap >= 14, overlap
 
     out = similar_main(gnn_settings, video, k=3, tags=5)
     assert len(out["similar_videos"]) == 3 and len(out["tags"]) == 5
