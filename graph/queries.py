@@ -21,17 +21,15 @@ SCHEMA = [
 ]
 
 # Vector indexes need the dimension, known once embeddings exist (gnn issue); $dim is a parameter.
-# Quantization is off: Neo4j 5.26 quantizes by default, which shifts scores by up to ~0.01 from the
-# exact cosine FAISS reports and lowers recall (bench/vector_latency).
+# Quantization is off: Neo4j 5.26 quantizes by default, which moves scores away from the exact
+# cosine FAISS reports and lowers recall (bench/vector_latency).
 VECTOR_INDEX_OPTIONS = ("OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine', "
                         "`vector.quantization.enabled`: false}}")
 VECTOR_INDEX_NAMES = {"Tag": "tag_embedding", "Video": "video_embedding"}
-CREATE_VECTOR_INDEX = {
-    "Tag": "CREATE VECTOR INDEX tag_embedding IF NOT EXISTS FOR (t:Tag) ON t.embedding " + VECTOR_INDEX_OPTIONS,
-    "Video": "CREATE VECTOR INDEX video_embedding IF NOT EXISTS FOR (v:Video) ON v.embedding " + VECTOR_INDEX_OPTIONS,
-}
-# Index names cannot be parameters in DROP INDEX, hence one constant per label.
-DROP_VECTOR_INDEX = {"Tag": "DROP INDEX tag_embedding IF EXISTS", "Video": "DROP INDEX video_embedding IF EXISTS"}
+# Index names and labels cannot be parameters in schema commands, hence one statement per label.
+CREATE_VECTOR_INDEX = {label: f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{label}) ON n.embedding "
+                              + VECTOR_INDEX_OPTIONS for label, name in VECTOR_INDEX_NAMES.items()}
+DROP_VECTOR_INDEX = {label: f"DROP INDEX {name} IF EXISTS" for label, name in VECTOR_INDEX_NAMES.items()}
 VECTOR_INDEX_CONFIG = "SHOW INDEXES YIELD name, options WHERE name = $name RETURN options.indexConfig AS config"
 
 SHOW_SCHEMA = """

@@ -10,10 +10,10 @@ def init_db(graph: Graph, taxonomy: dict | None = None) -> dict:
     for statement in Q.SCHEMA:
         graph.execute(statement)
     # vector indexes made by an older tagkg (quantized) are rebuilt at their size
-    for label, name in Q.VECTOR_INDEX_NAMES.items():
-        rows = graph.query(Q.VECTOR_INDEX_CONFIG, name=name)
-        if rows:
-            ensure_vector_index(graph, label, rows[0]["config"]["vector.dimensions"])
+    for label in Q.VECTOR_INDEX_NAMES:
+        config = _vector_index_config(graph, label)
+        if config:
+            _make_vector_index(graph, label, config["vector.dimensions"], config)
     graph.execute(Q.AWAIT_INDEXES, timeout_s=300)
     categories = load_taxonomy(graph, taxonomy) if taxonomy is not None else 0
     return {"indexes": len(graph.query(Q.SHOW_SCHEMA)), "categories": categories}
@@ -33,10 +33,17 @@ def ensure_vector_index(graph: Graph, label: str, dim: int) -> None:
     """Create the cosine vector index for `label`.embedding, replacing one of another size or quantized."""
     if label not in Q.CREATE_VECTOR_INDEX:
         raise ValueError(f"no vector index defined for label {label!r}")
+    _make_vector_index(graph, label, int(dim), _vector_index_config(graph, label))
+
+
+def _vector_index_config(graph: Graph, label: str) -> dict | None:
+    rows = graph.query(Q.VECTOR_INDEX_CONFIG, name=Q.VECTOR_INDEX_NAMES[label])
+    return rows[0]["config"] if rows else None
+
+
+def _make_vector_index(graph: Graph, label: str, dim: int, config: dict | None) -> None:
     # CREATE ... IF NOT EXISTS keeps an index whatever its options, so a model with another output
     # size, or an index made before quantization was turned off, would otherwise stay as it is.
-    rows = graph.query(Q.VECTOR_INDEX_CONFIG, name=Q.VECTOR_INDEX_NAMES[label])
-    if rows and (rows[0]["config"].get("vector.dimensions") != int(dim)
-                 or rows[0]["config"].get("vector.quantization.enabled", False)):
+    if config and (config.get("vector.dimensions") != dim or config.get("vector.quantization.enabled", False)):
         graph.execute(Q.DROP_VECTOR_INDEX[label])
-    graph.execute(Q.CREATE_VECTOR_INDEX[label], dim=int(dim))
+    graph.execute(Q.CREATE_VECTOR_INDEX[label], dim=dim)
