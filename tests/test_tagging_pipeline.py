@@ -86,8 +86,11 @@ def test_tag_persist_explain_and_feedback_loop(graph, ns, small, tag_settings, t
     tagger = Tagger.from_graph(graph, tag_settings, ns)
     assert tagger.version == v1["version"] and tagger.visual is not None
     held = torch.load(tag_settings.data_dir / "models" / "rank" / v1["version"] / "model.pt")["heldout"]
-    vid = held[0]                      # a held-out video has no gold-train edges that would take precedence
-    results = tag_stored(graph, tag_settings, held[:2], tagger=tagger)
+    # held-out videos have no gold-train edges that would take precedence; this tiny model may keep
+    # nothing for one of them (seen once in CI), so the checks use the first that kept tags
+    results = tag_stored(graph, tag_settings, held[:5], tagger=tagger)
+    result = next(r for r in results if r["core"] + r["related"])
+    vid = result["video"]
     edges = graph.query("MATCH (v:Video {id: $id})-[h:HAS_TAG]->(t) RETURN h.source AS source, h.model AS model, "
                         "h.role AS role, t.id AS tag", id=vid)
     machine = [e for e in edges if e["source"] == "tagger"]
@@ -100,7 +103,7 @@ def test_tag_persist_explain_and_feedback_loop(graph, ns, small, tag_settings, t
     assert len([e for e in again if e["source"] == "gold-train"]) == before
     assert len([e for e in again if e["source"] == "tagger"]) == len(machine)
 
-    top = (results[0]["core"] + results[0]["related"])[0]
+    top = (result["core"] + result["related"])[0]
     why = explain(graph, vid, top["tag"])
     assert why["tagged"] and set(why["has_tag"]["evidence"]) == set(top["channels"])
 
