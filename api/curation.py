@@ -7,7 +7,7 @@ from api.schemas import (AliasIn, ApproveIn, CandidatesOut, CandidatesQuery, Cha
                          Paging, ReclassifyIn, RejectIn, RenameIn, UnmergeIn)
 from api.spec import endpoint
 from curation import ops
-from graph import queries as Q
+from graph.cypher import reads as Q
 
 bp = Blueprint("curation", __name__, url_prefix="/v1")
 
@@ -69,7 +69,7 @@ def reclassify(tag_id: str, body: ReclassifyIn):
           response=HistoryOut)
 def history(tag_id: str, query: Paging):
     graph = get_graph()
-    if not graph.query(Q.API_TAG_EXISTS, id=tag_id):
+    if not graph.query(Q.TAG_EXISTS, id=tag_id):
         raise ApiError(404, "not_found", f"no tag with id {tag_id!r}")
     changes = ops.history(graph, tag_id)
     end = query.offset + query.limit

@@ -5,7 +5,7 @@ from api.db import get_graph
 from api.errors import ApiError
 from api.schemas import FeedbackIn, FeedbackOut
 from api.spec import endpoint
-from graph import queries as Q
+from graph.cypher import load as Q
 from loaders.load import click_series_rows, write_click_series
 
 bp = Blueprint("feedback", __name__, url_prefix="/v1")

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from api.db import get_graph
 from api.schemas import ExportQuery, ImportQuery, LoadOut, TagRows
 from api.spec import endpoint
-from graph import queries as Q
+from graph.cypher import reads as Q
 from loaders.load import load_file
 
 bp = Blueprint("library", __name__, url_prefix="/v1")
@@ -28,7 +28,7 @@ def _rows(graph, status):
     """Every tag, atomic before phrase so a re-import finds each phrase's components; keyset pages."""
     for kind in ("atomic", "phrase"):
         after = ""
-        while rows := graph.query(Q.API_EXPORT_TAGS_PAGE, kind=kind, after=after, status=status, limit=PAGE):
+        while rows := graph.query(Q.EXPORT_TAGS_PAGE, kind=kind, after=after, status=status, limit=PAGE):
             yield from rows
             after = rows[-1]["id"]
 
@@ -76,7 +76,7 @@ def _turtle(graph, rows):
     yield ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
            "@prefix tagkg: <urn:tagkg:vocab:> .\n\n"
            "<urn:tagkg:library> a skos:ConceptScheme .\n\n")
-    for c in graph.query(Q.API_TAXONOMY):
+    for c in graph.query(Q.TAXONOMY):
         parent = f" ;\n  skos:broader {_iri('category', c['parent'])}" if c["parent"] else \
             " ;\n  skos:topConceptOf <urn:tagkg:library>"
         yield (f"{_iri('category', c['id'])} a skos:Concept ;\n  skos:inScheme <urn:tagkg:library> ;\n"

@@ -17,7 +17,7 @@ from api.db import get_graph
 from api.errors import RETRY_AFTER_S
 from api.schemas import WhoAmI
 from api.spec import endpoint
-from graph import queries as Q
+from graph.cypher import schema as Q
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger("tagkg.api")
@@ -87,12 +87,12 @@ def install(app: Flask) -> None:
 
 
 def check_neo4j() -> tuple[bool, str]:
-    get_graph().query(Q.API_PING)
+    get_graph().query(Q.PING)
     return True, "reachable"
 
 
 def check_indexes() -> tuple[bool, dict]:
-    states = {r["name"]: r["state"] for r in get_graph().query(Q.API_INDEX_STATES)}
+    states = {r["name"]: r["state"] for r in get_graph().query(Q.INDEX_STATES)}
     missing = [n for n in REQUIRED_INDEXES if n not in states]
     offline = sorted(n for n, s in states.items() if s != "ONLINE")
     return not missing and not offline, {"online": sum(s == "ONLINE" for s in states.values()),

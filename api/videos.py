@@ -6,7 +6,7 @@ from api.db import get_graph
 from api.errors import ApiError
 from api.schemas import SimilarQuery, SimilarVideosOut, VideoIn, VideoOut
 from api.spec import endpoint
-from graph import queries as Q
+from graph.cypher import load as Q
 
 bp = Blueprint("videos", __name__, url_prefix="/v1")
 

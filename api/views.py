@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import math
 
-from graph import queries as Q
+from graph.cypher import load as LQ, reads as RQ, tagging as XQ
 from graph.db import Graph
 
-RELATIONS = tuple(Q.API_RELATED)
+RELATIONS = tuple(RQ.RELATED)
 COOCCURRENCE_SAMPLE = 2000  # videos of a tag examined for co-occurrence; bounds the cost on huge tags
-HUMAN_SOURCES = ("gold-train", "curator")  # HAS_TAG sources set by people, not by the tagger (see Q.TAGGING_WRITE)
+HUMAN_SOURCES = ("gold-train", "curator")  # HAS_TAG sources set by people, not by the tagger (see XQ.TAGGING_WRITE)
 
 
 def _page(rows: list, limit: int, offset: int) -> dict:
@@ -18,12 +18,12 @@ def _page(rows: list, limit: int, offset: int) -> dict:
 
 def graph_stats(graph: Graph) -> dict:
     """Node and edge counts of the main labels."""
-    return graph.query(Q.COUNT_LABELS)[0]
+    return graph.query(RQ.COUNT_LABELS)[0]
 
 
 def video_detail(graph: Graph, video_id: str) -> dict | None:
     """A video with its products and tags; None when unknown."""
-    rows = graph.query(Q.VIDEO_DETAIL, id=video_id)
+    rows = graph.query(RQ.VIDEO_DETAIL, id=video_id)
     if not rows or rows[0]["video"] is None:
         return None
     row = rows[0]
@@ -34,14 +34,14 @@ def search_tags(graph: Graph, q: str, *, status: str | None = None, kind: str | 
                 limit: int = 20, offset: int = 0) -> dict:
     """Tags whose name starts with or contains `q` (full-text over names and aliases), best first."""
     lucene = '"' + q.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    rows = graph.query(Q.API_SEARCH_TAGS, q=q, lucene=lucene, status=status, kind=kind,
+    rows = graph.query(RQ.SEARCH_TAGS, q=q, lucene=lucene, status=status, kind=kind,
                        cap=offset + limit + 100, offset=offset, limit=limit + 1)
     return _page([{**r["tag"], "score": r["score"]} for r in rows], limit, offset)
 
 
 def tag_detail(graph: Graph, tag_id: str) -> dict | None:
     """Kind, status, taxonomy path, components, head, aliases, dimensions and usage of one tag; None when unknown."""
-    rows = graph.query(Q.API_TAG_DETAIL, id=tag_id)
+    rows = graph.query(RQ.TAG_DETAIL, id=tag_id)
     if not rows:
         return None
     r = rows[0]
@@ -58,9 +58,9 @@ def related_tags(graph: Graph, tag_id: str, relations: tuple[str, ...] = RELATIO
     """Related tags grouped by relation, each group paged; None when the tag is unknown."""
 
     def work(tx):
-        if tx.run(Q.API_TAG_EXISTS, id=tag_id).single() is None:
+        if tx.run(RQ.TAG_EXISTS, id=tag_id).single() is None:
             return None
-        return {rel: [r.data() for r in tx.run(Q.API_RELATED[rel], id=tag_id, offset=offset, limit=limit + 1,
+        return {rel: [r.data() for r in tx.run(RQ.RELATED[rel], id=tag_id, offset=offset, limit=limit + 1,
                                                sample=COOCCURRENCE_SAMPLE)]
                 for rel in relations}
 
@@ -87,12 +87,12 @@ def tag_path(graph: Graph, from_id: str, to_id: str) -> dict | None:
     """The shortest connection between two tags (up to 6 hops) with one readable sentence per step.
 
     None when either tag is unknown; `path` is None when they are not connected within 6 hops."""
-    if set(graph.query(Q.EXISTING_TAGS, ids=[from_id, to_id])[0]["found"]) != {from_id, to_id}:
+    if set(graph.query(LQ.EXISTING_TAGS, ids=[from_id, to_id])[0]["found"]) != {from_id, to_id}:
         return None
     if from_id == to_id:
         return {"from": from_id, "to": to_id, "path": {"nodes": [], "edges": [], "steps": [], "length": 0},
                 "explanation": "the same tag"}
-    rows = graph.query(Q.API_TAG_PATH, a=from_id, b=to_id)
+    rows = graph.query(RQ.TAG_PATH, a=from_id, b=to_id)
     if not rows:
         return {"from": from_id, "to": to_id, "path": None, "explanation": "not connected within 6 hops"}
     nodes, edges = rows[0]["nodes"], rows[0]["edges"]
@@ -112,25 +112,25 @@ def tag_path(graph: Graph, from_id: str, to_id: str) -> dict | None:
 def category_tags(graph: Graph, category_id: str, *, deep: bool = True, status: str | None = None,
                   limit: int = 50, offset: int = 0) -> dict | None:
     """A taxonomy class and a page of its tags (with its subclasses' when `deep`); None when unknown."""
-    rows = graph.query(Q.API_CATEGORY, id=category_id)
+    rows = graph.query(RQ.CATEGORY, id=category_id)
     if not rows:
         return None
-    tags = graph.query(Q.API_CATEGORY_TAGS, id=category_id, deep=deep, status=status, offset=offset, limit=limit + 1)
+    tags = graph.query(RQ.CATEGORY_TAGS, id=category_id, deep=deep, status=status, offset=offset, limit=limit + 1)
     page = _page([{**r["tag"], "category": r["category"], "confidence": r["confidence"]} for r in tags], limit, offset)
     return {**rows[0]["category"], "parent": rows[0]["parent"], "children": rows[0]["children"], **page}
 
 
 def tag_videos(graph: Graph, tag_id: str, *, sort: str = "relevance", limit: int = 20, offset: int = 0) -> dict | None:
     """Videos of a tag ranked for topic selection (relevance, clicks or recent); None when the tag is unknown."""
-    if not graph.query(Q.API_TAG_EXISTS, id=tag_id):
+    if not graph.query(RQ.TAG_EXISTS, id=tag_id):
         return None
-    rows = graph.query(Q.API_TAG_VIDEOS, id=tag_id, sort=sort, offset=offset, limit=limit + 1)
+    rows = graph.query(RQ.TAG_VIDEOS, id=tag_id, sort=sort, offset=offset, limit=limit + 1)
     return {"id": tag_id, **_page(rows, limit, offset)}
 
 
 def video_tags(graph: Graph, video_id: str, *, role: str | None = None, limit: int = 50, offset: int = 0) -> dict | None:
     """A video's current tags (HAS_TAG), core first then by score; None when the video is unknown."""
-    rows = graph.query(Q.API_VIDEO_TAGS, id=video_id, role=role, offset=offset, limit=limit + 1)
+    rows = graph.query(RQ.VIDEO_TAGS, id=video_id, role=role, offset=offset, limit=limit + 1)
     if not rows:
         return None
     return {"id": video_id, **_page(rows[0]["tags"], limit, offset)}
@@ -138,7 +138,7 @@ def video_tags(graph: Graph, video_id: str, *, role: str | None = None, limit: i
 
 def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
     """Why tag T is (or could be) on video V: the edge's channels and evidence and the graph facts behind it."""
-    rows = graph.query(Q.API_WHY_TAG, video=video_id, tag=tag_id)
+    rows = graph.query(RQ.WHY_TAG, video=video_id, tag=tag_id)
     if not rows:
         return None
     r = rows[0]
@@ -167,18 +167,18 @@ def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
 
 def similar_videos(graph: Graph, video_id: str, *, limit: int = 10, offset: int = 0) -> dict | None:
     """Similar videos by SIMILAR_TO edges when the video has any, else by shared tags and products."""
-    found = graph.query(Q.API_VIDEO_EXISTS, id=video_id)
+    found = graph.query(RQ.VIDEO_EXISTS, id=video_id)
     if not found:
         return None
     method = "similar_to" if found[0]["embedded"] else "shared_tags"
-    stmt = Q.API_SIMILAR_VIDEOS if method == "similar_to" else Q.API_VIDEOS_SHARING
+    stmt = RQ.SIMILAR_VIDEOS if method == "similar_to" else RQ.VIDEOS_SHARING
     rows = graph.query(stmt, id=video_id, offset=offset, limit=limit + 1)
     return {"id": video_id, "method": method, **_page(rows, limit, offset)}
 
 
 def taxonomy_tree(graph: Graph, root: str | None = None) -> dict | None:
     """The class tree with each class's own and subtree tag counts (thin branches show); None for an unknown root."""
-    rows = graph.query(Q.API_TAXONOMY)
+    rows = graph.query(RQ.TAXONOMY)
     nodes = {r["id"]: {"id": r["id"], "zh": r["zh"], "en": r["en"], "level": r["level"], "tags": r["tags"],
                        "children": []} for r in rows}
     tops = []

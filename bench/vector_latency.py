@@ -17,9 +17,19 @@ from tqdm import tqdm
 from bench.common import write_result
 from bench.faiss_ann import clustered
 from gnn.embed import NEO4J_CANDIDATES, build_index
-from graph import queries as Q
+from graph.cypher import schema as Q
 from graph.db import connect
 from tagkg.config import Settings
+
+# A throw-away label with its own vector index, so real indexes stay untouched.
+VECTOR_INDEX = "CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding " + Q.VECTOR_INDEX_OPTIONS
+VECTOR_INDEX_QUANTIZED = ("CREATE VECTOR INDEX vecbench_embedding IF NOT EXISTS FOR (n:VecBench) ON n.embedding "
+                          "OPTIONS {indexConfig: {`vector.dimensions`: $dim, `vector.similarity_function`: 'cosine'}}")
+WRITE = "UNWIND $rows AS r CREATE (n:VecBench {id: r.id, embedding: r.vec})"
+QUERY = ("CALL db.index.vector.queryNodes('vecbench_embedding', $candidates, $vec) YIELD node, score "
+         "RETURN node.id AS id, score ORDER BY score DESC LIMIT $k")
+CLEAR = "MATCH (n:VecBench) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+DROP_INDEX = "DROP INDEX vecbench_embedding IF EXISTS"
 
 
 def latencies(fn, queries: np.ndarray) -> tuple[dict, list]:
@@ -50,12 +60,12 @@ def main(argv=None) -> None:
     base, qs = x[:args.n], x[args.n:]
     graph = connect(Settings.from_env())
 
-    while graph.execute(Q.GNN_BENCH_CLEAR)[0]["deleted"]:
+    while graph.execute(CLEAR)[0]["deleted"]:
         pass
-    graph.execute(Q.GNN_BENCH_DROP_INDEX)
+    graph.execute(DROP_INDEX)
     t = time.perf_counter()
     for lo in tqdm(range(0, args.n, 2000), desc="write :VecBench"):
-        graph.execute(Q.GNN_BENCH_WRITE, rows=[{"id": lo + i, "vec": v.tolist()} for i, v in enumerate(base[lo:lo + 2000])])
+        graph.execute(WRITE, rows=[{"id": lo + i, "vec": v.tolist()} for i, v in enumerate(base[lo:lo + 2000])])
     write_s = time.perf_counter() - t
 
     exact = faiss.IndexFlatIP(args.dim)
@@ -65,18 +75,18 @@ def main(argv=None) -> None:
     runs, build_s = {}, {}
     # The shipped index (quantization off) against Neo4j's default (quantized), each queried for
     # k nodes and as the product queries it (NEO4J_CANDIDATES nodes, top k kept).
-    for config, create in (("unquantized", Q.GNN_BENCH_VECTOR_INDEX), ("quantized", Q.GNN_BENCH_VECTOR_INDEX_QUANTIZED)):
-        graph.execute(Q.GNN_BENCH_DROP_INDEX)
+    for config, create in (("unquantized", VECTOR_INDEX), ("quantized", VECTOR_INDEX_QUANTIZED)):
+        graph.execute(DROP_INDEX)
         t = time.perf_counter()
         graph.execute(create, dim=args.dim)
         graph.execute(Q.AWAIT_INDEXES, timeout_s=1800)
         build_s[config] = round(time.perf_counter() - t, 1)
         for suffix, candidates in (("", args.k), ("_oversampled", NEO4J_CANDIDATES)):
             for _ in range(20):   # warm the driver, the page cache and the JIT
-                graph.query(Q.GNN_BENCH_QUERY, k=args.k, candidates=candidates, vec=qs[0].tolist())
+                graph.query(QUERY, k=args.k, candidates=candidates, vec=qs[0].tolist())
             name = f"neo4j_{config}{suffix}"
             runs[name], got = latencies(
-                lambda q: graph.query(Q.GNN_BENCH_QUERY, k=args.k, candidates=candidates, vec=q.tolist()), qs)
+                lambda q: graph.query(QUERY, k=args.k, candidates=candidates, vec=q.tolist()), qs)
             runs[name]["candidates"] = candidates
             runs[name]["shipped"] = config == "unquantized" and candidates == NEO4J_CANDIDATES
             runs[name]["recall@10_vs_exact"] = recall([[r["id"] for r in rows] for rows in got], truth)
@@ -86,9 +96,9 @@ def main(argv=None) -> None:
     for name, index in (("faiss_exact_flat", exact), ("faiss_hnsw", hnsw)):
         runs[name], got = latencies(lambda q: index.search(q.reshape(1, -1), args.k)[1][0].tolist(), qs)
         runs[name]["recall@10_vs_exact"] = recall(got, truth)
-    while graph.execute(Q.GNN_BENCH_CLEAR)[0]["deleted"]:
+    while graph.execute(CLEAR)[0]["deleted"]:
         pass
-    graph.execute(Q.GNN_BENCH_DROP_INDEX)
+    graph.execute(DROP_INDEX)
     result = {"vectors": args.n, "dim": args.dim, "queries": args.queries, "k": args.k,
               "neo4j_write_s": round(write_s, 1), "neo4j_index_build_s": build_s, "runs": runs,
               "note": "single queries one at a time; Neo4j timings include the Bolt round trip from Python"}

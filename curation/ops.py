@@ -5,7 +5,7 @@ import json
 
 from neo4j.exceptions import ConstraintError
 
-from graph import queries as Q
+from graph.cypher import curation as Q
 from graph.db import Graph
 from mining.normalize import tag_key
 

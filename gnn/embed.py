@@ -9,7 +9,7 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
-from graph import queries as Q
+from graph.cypher import gnn as GQ, schema as SQ
 
 EXACT_MAX = 20_000  # up to this many vectors an exact (flat) index; above it HNSW (a flat search of 100k
 #                     512-d vectors costs several ms per query, too slow for one-video tagging latency)
@@ -55,8 +55,8 @@ def write_neo4j(graph, label: str, ids: list[str], vecs: np.ndarray, version: st
     ensure_vector_index(graph, label, vecs.shape[1])
     for lo in tqdm(range(0, len(ids), WRITE_BATCH), desc=f"{label}.embedding", disable=not progress):
         rows = [{"id": i, "vec": v.tolist()} for i, v in zip(ids[lo:lo + WRITE_BATCH], vecs[lo:lo + WRITE_BATCH])]
-        graph.execute(Q.GNN_SET_EMBEDDINGS[label], rows=rows, version=version)
-    graph.execute(Q.AWAIT_INDEXES, timeout_s=600)
+        graph.execute(GQ.GNN_SET_EMBEDDINGS[label], rows=rows, version=version)
+    graph.execute(SQ.AWAIT_INDEXES, timeout_s=600)
 
 
 def set_latest(settings, version: str) -> None:
@@ -133,6 +133,6 @@ def video_to_tags_neo4j(graph, video_id: str, k: int = 20) -> list[tuple[str, fl
     """The same retrieval through Neo4j's tag_embedding vector index (cosine score mapped to [-1, 1])."""
     # Neo4j's HNSW search explores about as many nodes as it is asked for; asking for
     # NEO4J_CANDIDATES and keeping the top k finds far more of the true top k (bench/vector_latency).
-    rows = graph.query(Q.GNN_VECTOR_TAGS, id=video_id, k=k, candidates=max(k, NEO4J_CANDIDATES))
+    rows = graph.query(GQ.GNN_VECTOR_TAGS, id=video_id, k=k, candidates=max(k, NEO4J_CANDIDATES))
     # Neo4j reports cosine as (1 + cos) / 2; map it back so scores match FAISS
     return [(r["id"], 2 * r["score"] - 1) for r in rows]

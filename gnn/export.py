@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from graph import queries as Q
+from graph.cypher import gnn as Q
 
 PAGE = 2000        # videos per keyset page
 WRITE_BATCH = 5000  # rows per UNWIND write

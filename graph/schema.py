@@ -1,7 +1,7 @@
 """Create the graph model idempotently: constraints, indexes and the taxonomy tree."""
 from __future__ import annotations
 
-from graph import queries as Q
+from graph.cypher import schema as Q
 from graph.db import Graph
 
 

@@ -12,7 +12,7 @@ from typing import Iterable
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from graph import queries as Q
+from graph.cypher import load as Q
 from graph.db import Graph
 from loaders.models import MODELS, ClickRow, ProductRow, Row, TagRow, VideoRow
 from loaders.reader import RawRow, read_rows

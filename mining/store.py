@@ -9,7 +9,7 @@ from typing import Iterator
 
 from tqdm import tqdm
 
-from graph import queries as Q
+from graph.cypher import mining as Q
 from graph.db import Graph
 
 PAGE = 5000

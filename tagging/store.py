@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from graph import queries as Q
+from graph.cypher import tagging as Q
 
 MAX_QUERIES = 20  # most-clicked queries per video that reach the behaviour channel
 

@@ -16,7 +16,7 @@ from itertools import islice
 
 from tqdm import tqdm
 
-from graph import queries as Q
+from graph.cypher import taxonomy as Q
 from graph.db import Graph
 from mining.normalize import normalize, tag_key
 from taxonomy.classify import PROTECTED_METHODS, classify, use_embedder

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from graph import queries as Q
+from graph.cypher import curation as Q
 from loaders.load import load_file
 from taxonomy.store import classify_atomic
 

@@ -132,7 +132,7 @@ def test_sampled_inference_is_repeatable(graph, ns, small_graph, gnn_settings):
 
 
 def test_vector_index_is_rebuilt_for_another_size_or_quantization(graph):
-    from graph import queries as Q
+    from graph.cypher import schema as Q
     from graph.schema import ensure_vector_index, init_db
 
     def index():

@@ -1,0 +1,50 @@
+"""Mining (mining/store.py): corpus pages in, candidates out."""
+
+# Keyset pagination by id keeps each read small and the stream restartable.
+VIDEO_TEXT_PAGE = """
+MATCH (v:Video) WHERE v.id > $after
+WITH v ORDER BY v.id LIMIT $limit
+RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr,
+       v.created_at AS created_at
+"""
+
+QUERY_DAYS_PAGE = """
+MATCH (q:Query) WHERE q.text > $after
+WITH q ORDER BY q.text LIMIT $limit
+OPTIONAL MATCH (q)-[c:CLICKED]->()
+WITH q, apoc.coll.toSet(apoc.coll.flatten(collect(coalesce(c.days, [])))) AS days
+RETURN q.text AS text, days
+"""
+
+LIBRARY_TAGS = """
+MATCH (t:Tag)
+OPTIONAL MATCH (t)-[:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH (t)-[co:COMPOSED_OF]->(a:Tag)
+WITH t, c, co, a ORDER BY co.position
+RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, t.aliases AS aliases,
+       c.id AS category, [x IN collect(a.id) WHERE x IS NOT NULL] AS components
+"""
+
+MERGE_CANDIDATES = """
+UNWIND $rows AS r
+MERGE (t:Tag {id: r.id})
+ON CREATE SET t.created_at = datetime(), t.status = 'candidate', t.source = 'mining', t.aliases = [],
+              t.alias_text = '', t.first_run = $run_id
+WITH t, r WHERE t.status = 'candidate'
+SET t.name = r.name, t.kind = r.kind, t.score = r.score, t.pipelines = r.pipelines,
+    t.scores = r.scores_json, t.evidence = r.evidence_json, t.hot = r.hot, t.last_run = $run_id,
+    t.updated_at = datetime()
+FOREACH (_ IN CASE WHEN r.kind = 'atomic' THEN [1] ELSE [] END | SET t:Atomic REMOVE t:Phrase)
+FOREACH (_ IN CASE WHEN r.kind = 'phrase' THEN [1] ELSE [] END | SET t:Phrase REMOVE t:Atomic)
+WITH t, r
+CALL (t, r) {
+  UNWIND range(0, size(r.components) - 1) AS i
+  MATCH (a:Tag {id: r.components[i]})
+  MERGE (t)-[co:COMPOSED_OF {position: i}]->(a)
+}
+"""
+
+RECORD_MINING_RUN = """
+CREATE (m:MiningRun {id: $id, at: datetime(), pipelines: $pipelines, docs: $docs, proposed: $proposed,
+                     stored: $stored, seconds: $seconds})
+"""

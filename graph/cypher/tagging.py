@@ -1,0 +1,61 @@
+"""Tagging (tagging/store.py): recall inputs and HAS_TAG writes."""
+
+# The approved library the recall automaton is built from; $prefix scopes tests ('' = everything).
+TAGGING_LIBRARY = """
+MATCH (t:Tag {status: 'approved'}) WHERE t.id STARTS WITH $prefix
+RETURN t.id AS id, t.name AS name, t.kind AS kind, coalesce(t.aliases, []) AS aliases,
+       COLLECT { MATCH (t)-[co:COMPOSED_OF]->(a:Tag) WITH co, a ORDER BY co.position RETURN a.id } AS components
+ORDER BY id
+"""
+
+# Everything recall needs of a batch of stored videos, in one round trip.
+TAGGING_VIDEO_INPUTS = """
+UNWIND $ids AS id
+MATCH (v:Video {id: id})
+RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr, v.visual AS visual,
+       COLLECT { MATCH (v)-[:FEATURES]->(p:Product) RETURN p {.id, .title, .category} } AS products,
+       COLLECT { MATCH (q:Query)-[c:CLICKED]->(v) WITH q, c ORDER BY c.count DESC, q.text LIMIT $max_queries
+                 RETURN [q.text, c.count] } AS queries
+"""
+
+# Tags that similar videos lend: human ones (gold-train, curator) at weight 1, machine core tags at their score.
+TAGGING_APPROVED_VIDEO_TAGS = """
+MATCH (v:Video)-[h:HAS_TAG]->(t:Tag {status: 'approved'})
+WHERE v.id STARTS WITH $prefix AND (h.source IN ['gold-train', 'curator'] OR h.role = 'core')
+RETURN v.id AS video, t.id AS tag,
+       CASE WHEN h.source IN ['gold-train', 'curator'] THEN 1.0 ELSE coalesce(h.score, 0.5) END AS weight
+"""
+
+TAGGING_TAG_CLICKS = """
+MATCH (t:Tag {status: 'approved'})-[c:CLICKED]->(v:Video) WHERE v.id STARTS WITH $prefix
+RETURN v.id AS video, t.id AS tag, c.count AS count
+"""
+
+TAGGING_VIDEO_IDS_PAGE = """
+MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
+RETURN v.id AS id ORDER BY v.id LIMIT $limit
+"""
+
+# Retagging replaces only machine edges (source 'tagger'); human ones (gold-train, curator) stay and win.
+TAGGING_DELETE_MACHINE = """
+UNWIND $ids AS id
+MATCH (:Video {id: id})-[h:HAS_TAG]->() WHERE h.source = 'tagger'
+DELETE h
+"""
+
+TAGGING_WRITE = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video}), (t:Tag {id: r.tag})
+WHERE NOT EXISTS { MATCH (v)-[x:HAS_TAG]->(t) WHERE coalesce(x.source, '') <> 'tagger' }
+CREATE (v)-[:HAS_TAG {score: r.score, role: r.role, channels: r.channels, evidence: r.evidence,
+                      model: $model, source: 'tagger', at: datetime()}]->(t)
+"""
+
+TAGGING_WRITE_GOLD = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video}), (t:Tag {id: r.tag})
+OPTIONAL MATCH (v)-[m:HAS_TAG {source: 'tagger'}]->(t)
+DELETE m
+MERGE (v)-[h:HAS_TAG {source: 'gold-train'}]->(t)
+SET h.role = r.role, h.score = 1.0, h.at = datetime()
+"""
