@@ -111,11 +111,18 @@ set_initial_password() {
   # Authentication stays on: a random password is set before the first start and kept locally.
   [ -f "$HOME_DIR/data/dbms/auth.ini" ] && [ -f "$PW_FILE" ] && return 0
   [ -f "$HOME_DIR/data/dbms/auth.ini" ] && die "$HOME_DIR has users but $PW_FILE is missing; remove $HOME_DIR/data to start afresh"
-  local pw; pw=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 24)
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 24 > "$PW_FILE"; echo >> "$PW_FILE")
+  # "@file" (picocli's argument file): the password never appears on a command line (ps shows those).
   NEO4J_HOME=$HOME_DIR NEO4J_CONF=$HOME_DIR/conf "$JAVA" -cp "$LIB/*" -Dfile.encoding=UTF-8 \
-    org.neo4j.cli.AdminTool dbms set-initial-password "$pw" >/dev/null 2>"$HOME_DIR/logs/admin.err" \
-    || die "setting the initial password failed: $(tail -3 "$HOME_DIR/logs/admin.err")"
-  umask 077; echo "$pw" > "$PW_FILE"
+    org.neo4j.cli.AdminTool dbms set-initial-password "@$PW_FILE" >/dev/null 2>"$HOME_DIR/logs/admin.err" \
+    || { rm -f "$PW_FILE"; die "setting the initial password failed: $(tail -3 "$HOME_DIR/logs/admin.err")"; }
+}
+
+protect_secrets() {
+  # The password hash (auth.ini) and the password are readable by this user only, also in older homes.
+  chmod 700 "$HOME_DIR" "$HOME_DIR/data"
+  chmod 600 "$PW_FILE"
+  [ ! -d "$HOME_DIR/data/dbms" ] || chmod -R go-rwx "$HOME_DIR/data/dbms"
 }
 
 wait_ready() {
@@ -140,8 +147,11 @@ start() {
   done
   write_conf
   set_initial_password
+  protect_secrets
   say "starting Neo4j (bolt://127.0.0.1:$BOLT_PORT, http://127.0.0.1:$HTTP_PORT/browser/, home $HOME_DIR)"
-  # setsid: the server outlives this shell; `stop` signals its process group.
+  # setsid: the server outlives this shell; `stop` signals its process group. umask 077: what the
+  # server writes (the store, auth data, logs with query text) is readable by this user only.
+  umask 077
   setsid "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" "${JVM_FLAGS[@]}" -cp "$HOME_DIR/plugins/*:$LIB/*" \
     org.neo4j.server.CommunityEntryPoint --home-dir="$HOME_DIR" --config-dir="$HOME_DIR/conf" \
     >>"$LOG" 2>&1 < /dev/null &

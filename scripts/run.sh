@@ -34,6 +34,7 @@ KEYS=${TAGKG_API_KEYS_FILE:-$ROOT/.tagkg-keys}
 if [ -z "${TAGKG_API_KEYS:-}" ] && [ ! -f "$KEYS" ]; then
   (umask 077; echo "demo-curator:curator:$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$KEYS")
 fi
+[ ! -f "$KEYS" ] || chmod 600 "$KEYS"   # a key file made by hand (or by an older run) is private too
 [ -n "${TAGKG_API_KEYS:-}" ] || export TAGKG_API_KEYS_FILE=$KEYS
 
 HTTP=${TAGKG_HTTP_PORT:-7474}; BOLT=${TAGKG_BOLT_PORT:-7687}
