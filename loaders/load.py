@@ -14,9 +14,10 @@ from tqdm import tqdm
 
 from graph.cypher import load as Q
 from graph.db import Graph
-from loaders.models import MODELS, ClickRow, ProductRow, Row, TagRow, VideoRow
+from loaders.labels import LabelResolver
+from loaders.models import MODELS, ClickRow, LabelRow, ProductRow, Row, TagRow, VideoRow
 from loaders.reader import RawRow, read_rows
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 KINDS = tuple(MODELS)
 
@@ -39,6 +40,8 @@ class LoadReport:
     rejects_path: str | None = None
     seconds: float = 0.0
     reasons: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)  # (line, note): rows stored with a change, e.g. a merge redirect
+    redirected: int = 0                          # label rows moved from a merged tag to its survivor
 
     @property
     def ok(self) -> bool:
@@ -51,6 +54,11 @@ class LoadReport:
         if self.rejected:
             top = ", ".join(f"{r} x{n}" for r, n in sorted(self.reasons.items(), key=lambda x: -x[1])[:5])
             text += f"\n  rejects written to {self.rejects_path}\n  most common: {top}"
+        if self.redirected:
+            text += f"\n  {self.redirected} labels redirected from merged tags to the tags they were merged into"
+        text += "".join(f"\n  line {line}: {note}" for line, note in self.notes[:10])
+        if len(self.notes) > 10:
+            text += f"\n  ... and {len(self.notes) - 10} more notes (LoadReport.notes)"
         return text
 
 
@@ -68,6 +76,7 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
     report = LoadReport(kind, str(path), rejects_path=str(rejects_path))
     writer = _WRITERS[kind]
     known: set[str] = set()  # tag ids stored earlier in this file, for phrase components
+    labels = LabelResolver(graph) if kind == "labels" else None
     started = time.perf_counter()
     bar = tqdm(unit=" rows", desc=f"load {kind}", disable=not progress, mininterval=0.5)
     rejects_file = None
@@ -79,6 +88,11 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
                 rejects += dup_rejects
             good, ref_rejects = _check_references(graph, kind, good, known)
             rejects += ref_rejects
+            if labels:  # tag names, aliases and merge redirects resolve to the surviving tag id
+                good, label_rejects, notes = labels.resolve_batch(good)
+                rejects += [Reject(*rj) for rj in label_rejects]
+                report.notes += notes
+                report.redirected += len(notes)
             if good:
                 graph.write(writer, [r for _, r in good])
                 if kind == "tags":
@@ -186,6 +200,8 @@ def _refs_fields(r: Row) -> list[tuple[str, list[str], str]]:
     if isinstance(r, TagRow):
         out = [("tag", r.components, "components")] if r.components else []
         return out + ([("category", [r.category], "category")] if r.category else [])
+    if isinstance(r, LabelRow):
+        return [("video", [r.video_id], "video_id")]  # the tag is checked by LabelResolver
     return []
 
 
@@ -235,7 +251,13 @@ def _write_clicks(tx, rows: list[ClickRow]) -> None:
     write_click_series(tx, click_series_rows(rows, add=False), add=False)
 
 
-_WRITERS = {"videos": _write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks}
+def _write_labels(tx, rows: list[LabelRow]) -> None:
+    tx.run(Q.MERGE_LABELS, rows=[r.model_dump(include={"video_id", "tag_id", "role", "source", "weight"})
+                                 for r in rows]).consume()
+
+
+_WRITERS = {"videos": _write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks,
+            "labels": _write_labels}
 
 
 def _reason_key(rj: Reject) -> str:

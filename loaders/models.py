@@ -116,4 +116,50 @@ class TagRow(Row):
         return self
 
 
-MODELS: dict[str, type[Row]] = {"videos": VideoRow, "products": ProductRow, "clicks": ClickRow, "tags": TagRow}
+MACHINE_SOURCE = "tagger"  # HAS_TAG edges the tagger writes and deletes on every retag
+
+
+class LabelRow(Row):
+    """A human label: this video has this tag. Exactly one of tag_id / tag_name names the tag."""
+
+    video_id: Id
+    tag_id: Id | None = None
+    tag_name: Name | None = None
+    role: Literal["core", "related"] = "core"
+    source: Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[\w.:-]+$")] = "label"
+    weight: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+    @field_validator("tag_id", "tag_name", mode="before")
+    @classmethod
+    def _empty(cls, v):
+        return v or None  # an empty CSV cell means "not given"
+
+    @field_validator("role", "source", mode="before")
+    @classmethod
+    def _default_when_empty(cls, v, info):
+        if v is None or v == "":
+            return cls.model_fields[info.field_name].default
+        return v.strip().lower() if info.field_name == "role" and isinstance(v, str) else v
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight_empty(cls, v):
+        return 1.0 if v is None or v == "" else v
+
+    @field_validator("source")
+    @classmethod
+    def _not_machine(cls, v: str):
+        if v == MACHINE_SOURCE:
+            # a label stored as 'tagger' would be deleted by the next retag
+            raise ValueError(f"source '{MACHINE_SOURCE}' is reserved for the tagger's own edges")
+        return v
+
+    @model_validator(mode="after")
+    def _one_tag(self):
+        if (self.tag_id is None) == (self.tag_name is None):
+            raise ValueError("give exactly one of 'tag_id' and 'tag_name'")
+        return self
+
+
+MODELS: dict[str, type[Row]] = {"videos": VideoRow, "products": ProductRow, "clicks": ClickRow, "tags": TagRow,
+                                "labels": LabelRow}

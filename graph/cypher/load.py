@@ -90,3 +90,25 @@ RETURN r.id AS id, t.id AS owner
 """
 
 EXISTING_CATEGORIES = "UNWIND $ids AS id MATCH (c:Category {id: id}) RETURN collect(id) AS found"
+
+# Labels (loaders/labels.py): the whole tag library's names, aliases, statuses and merge redirects,
+# read once per label load so names and aliases resolve in memory (aliases have no index).
+LABEL_TAG_DIRECTORY = """
+MATCH (t:Tag)
+OPTIONAL MATCH (t)-[:MERGED_INTO]->(s:Tag)
+RETURN t.id AS id, t.name AS name, coalesce(t.aliases, []) AS aliases, t.status AS status, s.id AS merged_into
+"""
+
+# A label is a human HAS_TAG edge, one per (video, tag, source): reloading a file changes nothing (`at` moves
+# only when role or weight change). It replaces the tagger's edge on the same pair, as a retag would keep it.
+MERGE_LABELS = """
+UNWIND $rows AS r
+MATCH (v:Video {id: r.video_id}), (t:Tag {id: r.tag_id})
+CALL (v, t) {
+  MATCH (v)-[m:HAS_TAG {source: 'tagger'}]->(t)
+  DELETE m
+}
+MERGE (v)-[h:HAS_TAG {source: r.source}]->(t)
+SET h.at = CASE WHEN h.at IS NULL OR h.role <> r.role OR h.weight <> r.weight THEN datetime() ELSE h.at END,
+    h.role = r.role, h.weight = r.weight
+"""
