@@ -8,7 +8,8 @@ from tagkg.config import Settings
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
     """Build the app; Neo4j is connected lazily on the first request that needs it (api.db)."""
-    from api import curation, cypher, docs, errors, feedback, library, ops, page, tagging, tags, taxonomy, videos
+    from api import (auth, curation, cypher, docs, errors, feedback, library, limits, ops, page, tagging, tags,
+                     taxonomy, videos)
     from api.auth import KeyRing
     from api.encode import JSONProvider
 
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     errors.register(app)
     ops.install(app)
+    auth.install(app)     # with open reads off, only /healthz answers without a key
+    limits.install(app)   # JSON nesting depth, checked before a body is parsed
     for module in (ops, docs, page, tags, taxonomy, videos, tagging, curation, library, feedback, cypher):
         app.register_blueprint(module.bp)
     return app

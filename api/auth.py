@@ -5,7 +5,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 
 from api.errors import ApiError
 from tagkg.config import API_ROLES
@@ -64,3 +64,21 @@ def authorize(role: str, read: bool) -> Principal:
         raise ApiError(403, "forbidden", f"role {principal.role} may not do this; it needs {role} or above",
                        {"role": principal.role, "needed": role})
     return principal
+
+
+def known_caller() -> bool:
+    """Whether the request carries a configured key (of any role)."""
+    key = presented_key()
+    return key is not None and current_app.extensions["tagkg.keys"].lookup(key) is not None
+
+
+def install(app: Flask) -> None:
+    """With open reads off, everything but /healthz needs a key: the OpenAPI document, /metrics, the docs and
+    curator pages (and their static files) too. Endpoints made by api.spec.endpoint check their own role."""
+
+    @app.before_request
+    def close_unlisted():
+        if app.config["SETTINGS"].open_reads or request.endpoint == "ops.healthz":
+            return
+        if getattr(app.view_functions.get(request.endpoint), "openapi", None) is None:
+            authorize("reader", read=True)

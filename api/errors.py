@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify
-from neo4j.exceptions import (ClientError, DatabaseUnavailable, ServiceUnavailable, SessionExpired,
+from neo4j.exceptions import (ClientError, DatabaseError, DatabaseUnavailable, ServiceUnavailable, SessionExpired,
                               TransientError)
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -85,6 +85,17 @@ def register(app: Flask) -> None:
                                   {"neo4j": e.code}, {"Retry-After": str(RETRY_AFTER_S)})
         log.exception("neo4j client error")
         return error_response(500, "internal", "internal error", {"request_id": g.get("request_id")})
+
+    @app.errorhandler(DatabaseError)
+    def database_error(e: DatabaseError):
+        log.exception("neo4j database error")
+        return error_response(503, "database_error", "the graph database failed to answer; retry later",
+                              {"neo4j": e.code}, {"Retry-After": str(RETRY_AFTER_S)})
+
+    @app.errorhandler(RecursionError)
+    def too_deep(e: RecursionError):
+        # api.limits refuses deep JSON before parsing; this catches any other input nested past Python's stack
+        return error_response(400, "bad_request", "the input is nested too deeply")
 
     @app.errorhandler(Exception)
     def internal(e: Exception):

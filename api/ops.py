@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from api import views
+from api.auth import known_caller
 from api.db import get_graph
 from api.errors import RETRY_AFTER_S
 from api.schemas import WhoAmI
@@ -115,6 +116,8 @@ def healthz():
             break  # the other checks need Neo4j
     body = {"status": "ok" if ok else "unavailable", "checks": report,
             "neo4j": report["neo4j"]["detail"] if report["neo4j"]["ok"] else "unreachable"}
+    if not current_app.config["SETTINGS"].open_reads and not known_caller():
+        body = {"status": body["status"]}   # error text names files and versions: keys only
     if ok:
         return jsonify(body)
     return jsonify(body), 503, {"Retry-After": str(RETRY_AFTER_S)}

@@ -322,6 +322,7 @@ class CypherOut(Out):
     columns: list[str]
     rows: list[dict[str, Any]]
     truncated: bool
+    truncated_by: Literal["rows", "bytes"] | None = None
     ms: float
 
 

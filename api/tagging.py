@@ -10,7 +10,7 @@ from api.db import get_graph
 from api.errors import ApiError
 from api.schemas import VideoTagsOut, VideoTagsQuery, WhyOut
 from api.spec import endpoint
-from loaders.models import Id
+from loaders.models import Id, Vector
 
 bp = Blueprint("tagging", __name__, url_prefix="/v1")
 
@@ -62,7 +62,7 @@ class VideoPayload(_Body):
     summary: Annotated[str, Field(max_length=5_000)] = ""
     asr: Annotated[str, Field(max_length=50_000)] = ""
     ocr: Annotated[str, Field(max_length=10_000)] = ""
-    visual: Annotated[list[float], Field(max_length=2048)] | None = None
+    visual: Vector | None = None
     products: Annotated[list[ProductIn], Field(max_length=100)] = []
     queries: Annotated[list[QueryIn], Field(max_length=200)] = []
 

@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
+from neo4j.exceptions import ConstraintError
 from pydantic import ValidationError
 from tqdm import tqdm
 
@@ -76,6 +77,7 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
     report = LoadReport(kind, str(path), rejects_path=str(rejects_path))
     writer = _WRITERS[kind]
     known: set[str] = set()  # tag ids stored earlier in this file, for phrase components
+    first_line: dict[str, int] = {}  # id -> the line that gave it first, so a repeat is rejected, not stored twice
     labels = LabelResolver(graph) if kind == "labels" else None
     started = time.perf_counter()
     bar = tqdm(unit=" rows", desc=f"load {kind}", disable=not progress, mininterval=0.5)
@@ -93,8 +95,12 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
                 rejects += [Reject(*rj) for rj in label_rejects]
                 report.notes += notes
                 report.redirected += len(notes)
+            if kind in _KEYED:
+                good, dup_rejects = _first_of_each_id(good, first_line)
+                rejects += dup_rejects
             if good:
-                graph.write(writer, [r for _, r in good])
+                good, conflicts = _store(graph, kind, writer, good)
+                rejects += conflicts
                 if kind == "tags":
                     known.update(r.id for _, r in good)
             report.rows += len(chunk)
@@ -136,6 +142,54 @@ def _validate(kind: str, chunk: list[RawRow]) -> tuple[list[tuple[int, Row]], li
             more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
             rejects.append(Reject(raw.line, where, err["msg"] + more, _safe(raw.data)))
     return good, rejects
+
+
+_KEYED = ("videos", "products", "tags")   # kinds whose rows are one node each, keyed by id
+
+
+def _first_of_each_id(good: list[tuple[int, Row]], first_line: dict[str, int]):
+    """Keep the first row of each id in the file; a later one is rejected, so it is counted once."""
+    ok, rejects = [], []
+    for line, r in good:
+        if r.id in first_line:
+            rejects.append(Reject(line, "id", f"duplicate id {r.id}: line {first_line[r.id]} of this file gave it "
+                                              "already (that row is the one loaded)", r.model_dump(mode="json")))
+            continue
+        first_line[r.id] = line
+        ok.append((line, r))
+    return ok, rejects
+
+
+def _store(graph: Graph, kind: str, writer, good: list[tuple[int, Row]]):
+    """Write a batch; one that hits a constraint (another load or import stored a conflicting row meanwhile)
+    is checked again, retried, then split in halves so only the conflicting rows are rejected."""
+    try:
+        graph.write(writer, [r for _, r in good])
+        return good, []
+    except ConstraintError:
+        pass
+    rejects = []
+    if kind == "tags":  # the other load's tags are visible now: its names reject ours with the usual reason
+        good, rejects = _check_duplicate_names(graph, good)
+    return _store_split(graph, writer, good, rejects)
+
+
+def _store_split(graph: Graph, writer, rows: list[tuple[int, Row]], rejects: list[Reject]):
+    if not rows:
+        return rows, rejects
+    try:
+        graph.write(writer, [r for _, r in rows])
+        return rows, rejects
+    except ConstraintError as exc:
+        if len(rows) == 1:
+            line, r = rows[0]
+            where = "name" if "approved_key" in (exc.message or "") else "id"
+            return [], rejects + [Reject(line, where, f"conflicts with a stored row: {exc.message}",
+                                         r.model_dump(mode="json"))]
+    half = len(rows) // 2
+    left, rejects = _store_split(graph, writer, rows[:half], rejects)
+    right, rejects = _store_split(graph, writer, rows[half:], rejects)
+    return left + right, rejects
 
 
 def _check_references(graph: Graph, kind: str, good: list[tuple[int, Row]], known: set[str]):

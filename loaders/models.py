@@ -12,6 +12,9 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 MAX_VISUAL_DIM = 2048
+# NaN and Infinity are refused in every vector: Neo4j stores them but JSON answers read them back as null,
+# and one NaN poisons every similarity computed with the vector.
+Vector = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=1, max_length=MAX_VISUAL_DIM)]
 
 
 class Row(BaseModel):
@@ -35,7 +38,7 @@ class VideoRow(Row):
     created_at: datetime | None = None
     author: Short | None = None
     duration_s: Annotated[int, Field(ge=0, le=86_400)] | None = None
-    visual: Annotated[list[float], Field(min_length=1, max_length=MAX_VISUAL_DIM)] | None = None
+    visual: Vector | None = None
     visual_synthetic: bool = False
 
     @field_validator("visual", mode="before")

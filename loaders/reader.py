@@ -18,6 +18,9 @@ class RawRow:
     error: tuple[str, str] | None = None  # (field, reason)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -36,6 +39,8 @@ def read_rows(path: Path, fmt: str | None = None, max_line_bytes: int = 1_000_00
 def _jsonl(path: Path, max_line_bytes: int) -> Iterator[RawRow]:
     with open(path, "rb") as f:
         for n, line in enumerate(f, start=1):
+            if n == 1:
+                line = line.removeprefix(UTF8_BOM)  # editors on Windows start files with it; JSON does not allow it
             if not line.strip():
                 continue
             if len(line) > max_line_bytes:
@@ -50,6 +55,9 @@ def _jsonl(path: Path, max_line_bytes: int) -> Iterator[RawRow]:
                 data = json.loads(text)
             except json.JSONDecodeError as e:
                 yield RawRow(n, None, _preview(line), ("<row>", f"invalid JSON: {e.msg} at column {e.colno}"))
+                continue
+            except RecursionError:
+                yield RawRow(n, None, _preview(line), ("<row>", "invalid JSON: nested too deeply"))
                 continue
             if not isinstance(data, dict):
                 yield RawRow(n, None, _preview(line), ("<row>", f"expected a JSON object, got {type(data).__name__}"))
@@ -66,7 +74,7 @@ def _csv(path: Path, max_line_bytes: int) -> Iterator[RawRow]:
             header = next(reader)
         except StopIteration:
             return
-        header = [h.strip().lstrip("\ufeff") for h in header]
+        header = [h.strip().lstrip(UTF8_BOM.decode()) for h in header]
         while True:
             start = reader.line_num + 1
             try:

@@ -123,9 +123,8 @@ def stats_cmd(ctx) -> None:
 @click.pass_context
 def serve_cmd(ctx, host, port, threads) -> None:
     """Serve the REST API with waitress (a production WSGI server)."""
-    from waitress import serve
-
     from api import create_app
+    from api.serve import serve
     from api.tagging import warm
 
     s: Settings = ctx.obj

@@ -63,3 +63,7 @@ INDEX_STATES = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
 
 # Waits for every index to come online; the argument is a timeout in seconds.
 AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
+
+# The server's function and procedure catalog: /v1/cypher checks the names in a query's plan against it.
+FUNCTION_CATALOG = "SHOW FUNCTIONS YIELD name, isBuiltIn RETURN name, isBuiltIn"
+PROCEDURE_CATALOG = "SHOW PROCEDURES YIELD name RETURN name"
