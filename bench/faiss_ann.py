@@ -80,7 +80,7 @@ def measure(base: np.ndarray, q: np.ndarray, k: int, hnsw: bool, rng: np.random.
 
 
 def cached_sentence_vectors(path: Path, n_queries: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Real 512-d sentence vectors from a gnn.encode cache (video fields, queries, tag names), split base/queries."""
+    """Real 512-d sentence vectors from a video.encode cache (video fields, queries, tag names), split base/queries."""
     x = np.load(path).astype(np.float32)
     x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
     order = rng.permutation(len(x))

@@ -18,7 +18,7 @@ import torch
 from bench.common import RESULTS, TMP, write_result
 from bench.load import corpus
 from gnn.build_graph import features
-from gnn.encode import TextEncoder
+from video.encode import TextEncoder
 from gnn.evaluate import rank_metrics
 from gnn.export import export_files
 from gnn.train import TrainConfig, fit, plot_history, prepare_graph, selected, split

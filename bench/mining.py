@@ -22,7 +22,7 @@ import psutil
 from bench.common import write_result
 from bench.load import corpus
 from demo.corpus import iter_jsonl
-from mining.normalize import tag_key
+from text.normalize import tag_key
 from mining.pipeline import PIPELINES, mine
 from taxonomy.tree import load_taxonomy
 

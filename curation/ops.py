@@ -7,7 +7,7 @@ from neo4j.exceptions import ConstraintError
 
 from graph.cypher import curation as Q
 from graph.db import Graph
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 STATUSES = ("candidate", "approved", "rejected", "merged")
 

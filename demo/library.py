@@ -12,7 +12,7 @@ import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
 from demo.patterns import GROUPS, PATTERNS, SUBSETS
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """Node features from the sentence encoder, semantic kNN edges, and the DGL heterograph."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import dgl
@@ -9,13 +8,11 @@ import faiss
 import numpy as np
 import torch
 
-from gnn.encode import TextEncoder
 from gnn.export import GraphData
+from video.encode import TextEncoder
+from video.vectors import node_input, short_text_vectors, text_vectors
 
-FIELDS = ("title", "summary", "asr", "ocr")
-ASR_CHARS = 256       # ASR is long and repetitive; its head carries the topic
 EXACT_KNN_MAX = 50_000  # above this many points kNN uses HNSW instead of exact search
-_CLAUSE = re.compile(r"[。，、！？!?,.;；:：｜|#\s]+")
 
 # Canonical edge types; every relation has its reverse so messages flow both ways.
 CLICK_ETYPES = [("query", "qv", "video"), ("video", "vq", "query"),
@@ -38,33 +35,15 @@ class Features:
 
     def node_features(self) -> dict[str, torch.Tensor]:
         """Model inputs: text vectors, plus the visual vector appended to the video's when present."""
-        video = self.video_text if self.visual is None else np.hstack([self.video_text, self.visual])
-        return {"video": torch.from_numpy(np.ascontiguousarray(video, np.float32)),
+        return {"video": torch.from_numpy(node_input(self.video_text, self.visual)),
                 "tag": torch.from_numpy(self.tag_text), "query": torch.from_numpy(self.query_text)}
 
 
-def clauses(text: str) -> list[str]:
-    """Split a text at punctuation and spaces: short clauses repeat across videos, so the cache hits."""
-    return [c for c in _CLAUSE.split(text) if c]
-
-
 def features(data: GraphData, encoder: TextEncoder, progress: bool = True) -> Features:
-    """Video text = mean over fields of the mean clause vector of each field (title, summary, ASR head, OCR)."""
-    per_video = []
-    for t in data.video_text:
-        per_video.append([clauses(t[f][:ASR_CHARS] if f == "asr" else t[f]) for f in FIELDS])
-    # sorted by length: the encoder pads a batch to its longest text
-    unique = sorted({c for fields in per_video for field in fields for c in field}, key=lambda c: (len(c), c))
-    vecs = encoder.encode(unique, progress=progress, desc="encode video clauses")   # (n_clauses, 512)
-    row = {c: i for i, c in enumerate(unique)}
-    video = np.zeros((len(per_video), vecs.shape[1]), np.float32)
-    for i, fields in enumerate(per_video):
-        for field in fields:
-            if field:
-                video[i] += vecs[[row[c] for c in field]].mean(0)
-    video /= np.maximum(np.linalg.norm(video, axis=1, keepdims=True), 1e-6)
-    tag = encoder.encode(data.tag_names, progress=progress, desc="encode tags")
-    query = encoder.encode(data.query_texts, progress=progress, desc="encode queries")
+    """Video, tag and query vectors by the one recipe of video.vectors."""
+    video = text_vectors(encoder, data.videos, progress)
+    tag = short_text_vectors(encoder, data.tag_names, progress, "encode tags")
+    query = short_text_vectors(encoder, data.query_texts, progress, "encode queries")
     return Features(video, tag, query, data.visual)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from gnn import embed as E
-from gnn.build_graph import features
-from gnn.encode import TextEncoder
+from gnn.build_graph import build, features, similar_edges
+from video.encode import encoder
 from gnn.evaluate import rank_metrics
 from gnn.export import GraphData, export, write_similar
 from gnn.train import (TrainConfig, embed_all, fit, load_checkpoint, new_version, prepare_graph, save_checkpoint,
@@ -22,7 +22,7 @@ def _load(graph, settings, prefix: str, progress: bool):
     data = export(graph, prefix=prefix, progress=progress)
     if not data.video_ids:
         raise ValueError("no videos in the graph: load data first (tagkg load-demo)")
-    feats = features(data, TextEncoder(Path(settings.data_dir) / "cache"), progress=progress)
+    feats = features(data, encoder(settings), progress=progress)
     return data, feats
 
 
@@ -36,18 +36,30 @@ def _write_similar(graph, data: GraphData, sim, prefix: str, progress: bool) -> 
 
 
 def _index(graph, settings, model, cfg: TrainConfig, g, data: GraphData, version: str, neo4j: bool,
-           progress: bool) -> dict:
-    """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j."""
+           progress: bool, feats=None, sim=None, labels=None) -> dict:
+    """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j.
+
+    Also saves label-blind video vectors (every video's tag edges removed, as for a held-out video): the
+    ranker trains on those, since a training video's index vector has seen its own labels."""
     video_vecs, tag_vecs = embed_all(model, cfg, g)
+    blind = None
+    if feats is not None:
+        gb = build(data, feats, labels if cfg.label_edges else None, np.arange(len(data.video_ids)),
+                   sim if cfg.similar_edges else None)
+        blind, _ = embed_all(model, cfg, gb)
     approved = np.flatnonzero(data.tag_approved)
     tag_ids = [data.tag_ids[i] for i in approved]
     meta = E.save_indexes(E.models_dir(settings) / version, data.video_ids, video_vecs, tag_ids,
-                          tag_vecs[approved], version)
+                          tag_vecs[approved], version, blind)
     if neo4j:
         E.write_neo4j(graph, "Tag", tag_ids, tag_vecs[approved], version, progress)
         E.write_neo4j(graph, "Video", data.video_ids, video_vecs, version, progress)
     E.set_latest(settings, version)
     return meta
+
+
+def _pairs_ids(data: GraphData, pairs: np.ndarray) -> list[tuple[str, str, int]]:
+    return [(data.video_ids[v], data.tag_ids[t], int(c)) for v, t, c in pairs]
 
 
 def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epochs: int = 6, seed: int = 0,
@@ -85,12 +97,16 @@ def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epo
     train_s = time.perf_counter() - t
     version = new_version(cfg)
     out_dir = E.models_dir(settings) / version
-    save_checkpoint(out_dir, model, cfg, history, {"truth": str(truth), "prefix": prefix, "version": version})
+    # the split travels with the checkpoint, so `tagkg index` rebuilds the same graph without the labels
+    save_checkpoint(out_dir, model, cfg, history, {"prefix": prefix, "version": version,
+                                                   "hidden_videos": [data.video_ids[i] for i in sp.hidden],
+                                                   "label_pairs": _pairs_ids(data, sp.train_pairs) if cfg.label_edges else []})
     result["d_gnn_full" if cfg.n_layers and cfg.similar_edges else "model"] = {
         **selected(history), "train_s": round(train_s, 1)}
     result.update({"version": version, "checkpoint": str(out_dir / "model.pt"), "plot": str(out_dir / "history.png"),
                    "epochs": len(history), "train_s": round(train_s, 1), "history": history,
-                   "index": _index(graph, settings, model, cfg, g, data, version, write_graph, progress)})
+                   "index": _index(graph, settings, model, cfg, g, data, version, write_graph, progress,
+                                   feats, sim, sp.train_pairs)})
     return result
 
 
@@ -101,9 +117,12 @@ def index_main(graph, settings, version: str | None = None, neo4j: bool = True, 
         raise FileNotFoundError("no trained model: run `tagkg train` first")
     model, cfg, ckpt = load_checkpoint(E.models_dir(settings) / version / "model.pt")
     data, feats = _load(graph, settings, ckpt.get("prefix", ""), progress)
-    sp = split(data, Path(ckpt["truth"]), cfg)
-    g, _ = prepare_graph(data, feats, sp, cfg)
-    return _index(graph, settings, model, cfg, g, data, version, neo4j, progress)
+    hidden = np.array([data.video_index[v] for v in ckpt["hidden_videos"] if v in data.video_index], np.int64)
+    labels = np.array([(data.video_index[v], data.tag_index[t], c) for v, t, c in ckpt["label_pairs"]
+                       if v in data.video_index and t in data.tag_index], np.int64).reshape(-1, 3)
+    sim = similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
+    g = build(data, feats, labels if cfg.label_edges else None, hidden, sim if cfg.similar_edges else None)
+    return _index(graph, settings, model, cfg, g, data, version, neo4j, progress, feats, sim, labels)
 
 
 def similar_main(settings, video_id: str, k: int = 10, tags: int = 20, version: str | None = None) -> dict:

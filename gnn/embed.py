@@ -36,13 +36,16 @@ def build_index(vecs: np.ndarray, exact_max: int = EXACT_MAX) -> faiss.Index:
 
 
 def save_indexes(out_dir: Path, video_ids: list[str], video_vecs: np.ndarray, tag_ids: list[str],
-                 tag_vecs: np.ndarray, version: str) -> dict:
-    """video.faiss / tag.faiss + ids and vectors beside the checkpoint; tag index holds approved tags only."""
+                 tag_vecs: np.ndarray, version: str, blind_vecs: np.ndarray | None = None) -> dict:
+    """video.faiss / tag.faiss + ids and vectors beside the checkpoint; tag index holds approved tags only.
+    blind_vecs (n_videos, d), rows as video_ids: label-blind video vectors, handed to rank-train."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, ids, vecs in (("video", video_ids, video_vecs), ("tag", tag_ids, tag_vecs)):
         faiss.write_index(build_index(vecs), str(out_dir / f"{name}.faiss"))
         np.save(out_dir / f"{name}-vecs.npy", vecs.astype(np.float32))
         (out_dir / f"{name}-ids.json").write_text(json.dumps(ids))
+    if blind_vecs is not None:
+        np.save(out_dir / "video-blind-vecs.npy", blind_vecs.astype(np.float32))
     meta = {"version": version, "videos": len(video_ids), "tags": len(tag_ids), "dim": int(video_vecs.shape[1])}
     (out_dir / "index.json").write_text(json.dumps(meta, indent=1))
     return meta
@@ -82,11 +85,18 @@ class Retriever:
         self.ids = {n: json.loads((self.folder / f"{n}-ids.json").read_text()) for n in ("video", "tag")}
         self.video_row = {v: i for i, v in enumerate(self.ids["video"])}
         self.video_vecs = np.load(self.folder / "video-vecs.npy", mmap_mode="r")   # (n_videos, d)
+        blind = self.folder / "video-blind-vecs.npy"
+        self.blind_vecs = np.load(blind, mmap_mode="r") if blind.exists() else None  # (n_videos, d) or None
 
     def video_vector(self, video_id: str) -> np.ndarray | None:
         """The video's (d,) embedding, None when the video was not in the graph at indexing time."""
         row = self.video_row.get(video_id)
         return None if row is None else np.asarray(self.video_vecs[row], np.float32)
+
+    def blind_vector(self, video_id: str) -> np.ndarray | None:
+        """The video's vector inferred without any of its tag edges (how a held-out video is embedded)."""
+        row = self.video_row.get(video_id)
+        return None if row is None or self.blind_vecs is None else np.asarray(self.blind_vecs[row], np.float32)
 
     def search(self, name: str, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(id, cosine) of the k nearest `name` ('video'|'tag') vectors to vec."""

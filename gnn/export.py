@@ -10,6 +10,8 @@ import numpy as np
 from tqdm import tqdm
 
 from graph.cypher import gnn as Q
+from video.record import VideoRecord, from_row
+from video.vectors import visual_matrix
 
 PAGE = 2000        # videos per keyset page
 WRITE_BATCH = 5000  # rows per UNWIND write
@@ -20,7 +22,7 @@ class GraphData:
     """Everything the GNN needs from Neo4j, as plain lists and int arrays (indexes into the id lists)."""
 
     video_ids: list[str]
-    video_text: list[dict]                 # {title, summary, asr, ocr} per video
+    videos: list[VideoRecord]              # per video: normalised text fields and media features
     visual: np.ndarray | None              # (n_videos, visual_dim) float32, zeros where missing
     tag_ids: list[str]
     tag_names: list[str]
@@ -42,7 +44,7 @@ def export(graph, prefix: str = "", progress: bool = True) -> GraphData:
     """Read the graph (or the part whose ids start with `prefix`) page by page."""
     tags = graph.query(Q.GNN_TAGS, prefix=prefix)
     tag_index = {t["id"]: i for i, t in enumerate(tags)}
-    video_ids, texts, visuals = [], [], []
+    video_ids, records = [], []
     queries: dict[str, int] = {}
     qv, tv, ht = [], [], []
     after = ""
@@ -54,8 +56,7 @@ def export(graph, prefix: str = "", progress: bool = True) -> GraphData:
         base = len(video_ids)
         for r in page:
             video_ids.append(r["id"])
-            texts.append({k: r[k] or "" for k in ("title", "summary", "asr", "ocr")})
-            visuals.append(r["visual"])
+            records.append(from_row(r))
         local = {r["id"]: base + i for i, r in enumerate(page)}
         for r in graph.query(Q.GNN_CLICKS_PAGE, after=after, prefix=prefix, limit=PAGE):
             v = local[r["video"]]
@@ -66,19 +67,12 @@ def export(graph, prefix: str = "", progress: bool = True) -> GraphData:
         after = page[-1]["id"]
         bar.update(len(page))
     bar.close()
-    dims = {len(x) for x in visuals if x}
-    visual = None
-    if len(dims) == 1:
-        dim = dims.pop()
-        visual = np.zeros((len(video_ids), dim), np.float32)
-        for i, x in enumerate(visuals):
-            if x:
-                visual[i] = x
+    visual, _ = visual_matrix(records)
     composed = [(tag_index[r["phrase"]], tag_index[r["atomic"]])
                 for r in graph.query(Q.GNN_COMPOSED_OF, prefix=prefix) if r["atomic"] in tag_index]
     pairs = lambda rows: np.asarray(rows, np.int64).reshape(-1, 2)
     return GraphData(
-        video_ids=video_ids, video_text=texts, visual=visual,
+        video_ids=video_ids, videos=records, visual=visual,
         tag_ids=[t["id"] for t in tags], tag_names=[t["name"] or "" for t in tags],
         tag_approved=np.array([t["status"] == "approved" for t in tags], bool),
         query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),
@@ -124,13 +118,12 @@ def export_files(folder: Path, progress: bool = True) -> GraphData:
     folder = Path(folder)
     tags = [json.loads(line) for line in open(folder / "tags.jsonl", encoding="utf-8") if line.strip()]
     tag_index = {t["id"]: i for i, t in enumerate(tags)}
-    video_ids, texts, visuals = [], [], []
+    video_ids, records = [], []
     with open(folder / "videos.jsonl", encoding="utf-8") as f:
         for line in tqdm(f, desc="read videos", unit="video", disable=not progress):
             r = json.loads(line)
             video_ids.append(r["id"])
-            texts.append({k: r.get(k) or "" for k in ("title", "summary", "asr", "ocr")})
-            visuals.append(r.get("visual"))
+            records.append(from_row(r))
     video_index = {v: i for i, v in enumerate(video_ids)}
     queries: dict[str, int] = {}
     qv, tv = set(), set()
@@ -144,11 +137,11 @@ def export_files(folder: Path, progress: bool = True) -> GraphData:
                 qv.add((queries.setdefault(r["query"], len(queries)), v))
             elif r.get("tag_id") in tag_index:
                 tv.add((tag_index[r["tag_id"]], v))
-    visual = np.asarray(visuals, np.float32) if visuals and all(visuals) else None
+    visual, _ = visual_matrix(records)
     pairs = lambda rows: np.asarray(sorted(rows), np.int64).reshape(-1, 2)
     composed = {(tag_index[t["id"]], tag_index[c]) for t in tags for c in t.get("components", []) if c in tag_index}
     return GraphData(
-        video_ids=video_ids, video_text=texts, visual=visual,
+        video_ids=video_ids, videos=records, visual=visual,
         tag_ids=[t["id"] for t in tags], tag_names=[t["name"] for t in tags],
         tag_approved=np.array([t.get("status") == "approved" for t in tags], bool),
         query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),

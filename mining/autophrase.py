@@ -19,7 +19,7 @@ from tqdm import tqdm
 from mining.corpus import Corpus
 from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 FOLDS = 5
 # Speech fillers and function words: a tag rarely starts or ends with one (嗯红色卫衣, 卫衣的).

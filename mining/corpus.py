@@ -14,7 +14,7 @@ import jieba
 import numpy as np
 from tqdm import tqdm
 
-from mining.normalize import normalize
+from text.normalize import normalize
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 
 # Tags in these states are known to curators: never proposed again, but not trusted as examples.
 _UNTRUSTED = {"rejected", "candidate", "merged"}

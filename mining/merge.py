@@ -5,7 +5,7 @@ import hashlib
 from typing import Iterable
 
 from mining.library import Library
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 
 # Evidence both pipelines read off the same n-gram; kept once at the top of a candidate's evidence.
 SHARED = ("count", "doc_freq", "contexts", "recent", "baseline", "burst_ratio", "burst_z", "hot", "weekly", "peak")

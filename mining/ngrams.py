@@ -12,7 +12,7 @@ import numpy as np
 from tqdm import tqdm
 
 from mining.corpus import Corpus
-from mining.normalize import tag_key
+from text.normalize import tag_key
 from mining.trend import (HISTORY_WEEKS, MIN_EVIDENCE, RECENT_DAYS, RECENT_WEEKS, burst, hot, overdispersion,
                           peak_burst)
 

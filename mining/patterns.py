@@ -17,7 +17,7 @@ import numpy as np
 from mining.corpus import Corpus
 from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 Slot = tuple[str, str]  # ("lit", token text) or ("cat", category id)
 Pattern = tuple[Slot, ...]

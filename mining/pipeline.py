@@ -10,7 +10,7 @@ from mining.corpus import build_corpus, day_ordinal, make_tokenizer
 from mining.library import build_library
 from mining.merge import merge
 from mining.ngrams import build_ngrams
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 from mining.patterns import match_patterns, mine_patterns, parent_map
 from mining.variants import variant_features
 from taxonomy.tree import flatten

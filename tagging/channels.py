@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import jieba
 
-from mining.normalize import normalize
+from text.normalize import normalize
 from tagging.candidates import Candidate
 from tagging.library import TagLibrary
 

@@ -7,7 +7,7 @@ import ahocorasick
 import numpy as np
 from tqdm import tqdm
 
-from mining.normalize import normalize
+from text.normalize import normalize
 
 MIN_KEY_CHARS = 2  # one-character keys (色, 包) would match nearly every text
 

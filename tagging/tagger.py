@@ -18,7 +18,10 @@ from tagging.candidates import Merged, merge
 from tagging.features import CONTEXT, FEATURES, INDEX, context, features, recall_score
 from tagging.library import TagLibrary, build_library
 from tagging.thresholds import Thresholds, assign_core
-from tagging.vectors import TagIndex, VisualPrototypes, encoder, faiss_threads, video_text_vectors
+from tagging.vectors import TagIndex, VisualPrototypes, faiss_threads
+from video.encode import encoder
+from video.record import VideoRecord, VisualError, from_row
+from video.vectors import short_text_vectors, text_vectors, visual_matrix
 
 K_CROSSMODAL = 20      # nearest tags in the GNN space
 K_SIMILAR = 10         # similar videos whose tags are shared
@@ -61,7 +64,7 @@ class Tagger:
         self.lib, self.settings, self.retriever = lib, settings, retriever
         self.enc = encoder(settings)
         names = lib.names
-        self.tag_text = self.enc.encode(names, progress=progress, desc="encode tags")          # (n_tags, 512)
+        self.tag_text = short_text_vectors(self.enc, names, progress, "encode tags")          # (n_tags, 512)
         self.tag_text_index = TagIndex(self.tag_text)
         self.name_len = np.array([len(n) for n in names], np.float32)
         self.tag_gnn = self.tag_text.copy()       # tags absent from the GNN index fall back to their text vector
@@ -128,20 +131,22 @@ class Tagger:
         own similar video."""
         lib = self.lib
         n = len(videos)
+        videos = [v if isinstance(v, VideoRecord) else from_row(v) for v in videos]
         with self.lock:
-            text = video_text_vectors(self.enc, videos)                                   # (n, 512)
-            qtexts = sorted({q for v in videos for q, _ in v.get("queries") or []})
+            text = text_vectors(self.enc, videos)                                         # (n, 512)
+            qtexts = sorted({q for v in videos for q, _ in v.queries})
             qvecs = self.enc.encode(qtexts) if qtexts else np.zeros((0, text.shape[1]), np.float32)
         q_hits = dict(zip(qtexts, self.tag_text_index.search(qvecs, K_QUERY_EMBED)))
-        gnn = gnn_override if gnn_override is not None else text if as_new else self._gnn_vectors(videos, text)
+        gnn = gnn_override if gnn_override is not None else text if as_new else self._gnn_vectors([v.id for v in videos], text)
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
-        dv = self.visual_dim or max((len(v["visual"]) for v in videos if v.get("visual")), default=1)
-        visual = np.zeros((n, dv), np.float32)
-        has_visual = np.zeros(n, bool)
-        for i, v in enumerate(videos):
-            if v.get("visual") and len(v["visual"]) == dv:
-                visual[i], has_visual[i] = v["visual"], True
+        for v in videos:
+            if self.visual_dim and v.visual is not None and len(v.visual) != self.visual_dim:
+                raise VisualError(f"video {v.id or ''} visual: {len(v.visual)} values, but ranker {self.version} "
+                                  f"was trained on {self.visual_dim}-d visual vectors")
+        visual, has_visual = visual_matrix(videos, self.visual_dim or None)
+        if visual is None:
+            visual = np.zeros((n, 1), np.float32)
         vis_hits = [[] for _ in range(n)]
         if self.visual is not None and has_visual.any():
             for i, hits in zip(np.flatnonzero(has_visual), self.visual.search(visual[has_visual], K_VISUAL)):
@@ -149,11 +154,11 @@ class Tagger:
         merged_all, vid_idx, rows = [], [], []
         for i, v in enumerate(videos):
             cands = C.content_text(lib, v)
-            cands += C.products(lib, v.get("products") or [])
-            cands += C.queries(lib, v.get("queries") or [], q_hits)
+            cands += C.products(lib, v.products)
+            cands += C.queries(lib, v.queries, q_hits)
             cands += C.nearest("crossmodal", [(int(self.gnn_to_row[j]), s) for j, s in cross[i]
                                               if self.gnn_to_row[j] >= 0])
-            neighbours = [(vid, s) for vid, s in similar[i] if vid != v.get("id")][:K_SIMILAR]
+            neighbours = [(vid, s) for vid, s in similar[i] if vid != v.id][:K_SIMILAR]
             cands += C.similar_videos(neighbours, self.video_tags)
             cands += C.nearest("visual", vis_hits[i])
             m = merge(cands)
@@ -173,15 +178,15 @@ class Tagger:
             cos = self.visual.cosine(visual[video], tag, own_mask)
             x[:, INDEX["cos_visual"]] = np.where(has_visual[video] & (self.visual.counts[tag] > 0), cos, 0)
         x[:, INDEX["has_visual"]] = has_visual[video]
-        return RecallBatch([v.get("id") for v in videos], merged_all, video, tag, x,
+        return RecallBatch([v.id for v in videos], merged_all, video, tag, x,
                            {"text": text, "gnn": gnn, "visual": visual}, has_visual)
 
-    def _gnn_vectors(self, videos: list[dict], text: np.ndarray) -> np.ndarray:
+    def _gnn_vectors(self, ids: list[str | None], text: np.ndarray) -> np.ndarray:
         """GNN vectors of stored videos; a video the index has not seen uses its text vector (the towers' skip)."""
         out = text.copy()
         if self.retriever is not None:
-            for i, v in enumerate(videos):
-                vec = self.retriever.video_vector(v.get("id")) if v.get("id") else None
+            for i, vid in enumerate(ids):
+                vec = self.retriever.video_vector(vid) if vid else None
                 if vec is not None:
                     out[i] = vec
         return out

@@ -18,7 +18,6 @@ from gnn import embed as E
 from gnn.export import holdout_videos
 from tagging import rank as R
 from tagging import store
-from tagging.blind import blind_video_vectors
 from tagging.channels import FIELDS
 from tagging.features import FEATURES, INDEX, recall_score
 from tagging.tagger import Tagger, rank_dir
@@ -98,8 +97,9 @@ def sparse_copy(video: dict, rng: np.random.Generator) -> dict:
 
 
 def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list[tuple[str, str, int]],
-                  blind: dict, cfg: R.RankConfig, progress: bool = True) -> Dataset:
-    """Recall every split video (label-blind GNN vectors for train videos), add random negatives to train videos,
+                  blind, cfg: R.RankConfig, progress: bool = True) -> Dataset:
+    """Recall every split video (label-blind GNN vectors for train videos: blind(id) -> (d,) or None, from the GNN
+    stage's files), add random negatives to train videos,
     then sparse copies of a share of labelled videos (trained on) and of every held-out video (evaluated)."""
     lib = tagger.lib
     rng = np.random.default_rng(cfg.seed)
@@ -129,10 +129,11 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
         train_side = ~np.isin(chunk_role, ("heldout", "heldout_sparse"))
         extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
         override = None
-        if blind and not is_sparse:
-            index_vecs = tagger._gnn_vectors(videos, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
-            override = np.stack([blind[v] if t and v in blind else index_vecs[i]
-                                 for i, (v, t) in enumerate(zip(chunk, train_side))]).astype(np.float32)
+        if blind is not None and not is_sparse:
+            index_vecs = tagger._gnn_vectors(chunk, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
+            blind_vecs = [blind(v) if t else None for v, t in zip(chunk, train_side)]
+            override = np.stack([b if b is not None else index_vecs[i]
+                                 for i, b in enumerate(blind_vecs)]).astype(np.float32)
         own = {(i, r) for i, v in enumerate(chunk) for r in (lib.row[t] for t in sum(truth.get(v, ([], [])), []))
                if (v, r) in own_gold}
         rb = tagger.recall(videos, override, extra, own, as_new=is_sparse)
@@ -233,7 +234,7 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
                         for v in visual_videos], np.float32)
         tagger.visual = VisualPrototypes.fit(len(tagger.lib), vis, np.asarray(vis_pairs, np.int64))
         tagger.visual_dim = dv
-    blind = blind_video_vectors(graph, settings, prefix, progress=progress)
+    blind = tagger.retriever.blind_vector if tagger.retriever is not None and tagger.retriever.blind_vecs is not None else None
     clicks = store.read_tag_clicks(graph, prefix)
     ds = build_dataset(tagger, graph, split, gold, clicks, blind, cfg, progress)
     prep_s = time.perf_counter() - t0

@@ -1,4 +1,4 @@
-"""Vectors the recall channels and the ranker share: sentence vectors of texts and tags, visual tag prototypes."""
+"""Indexes the recall channels and the ranker share: nearest tags and visual tag prototypes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,29 +6,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from gnn.build_graph import ASR_CHARS, FIELDS, clauses
-from gnn.encode import DIM, TextEncoder
 from gnn.embed import build_index
-
-
-def encoder(settings) -> TextEncoder:
-    """The sentence encoder with the same on-disk cache the GNN features use (data_dir/cache)."""
-    return TextEncoder(Path(settings.data_dir) / "cache")
-
-
-def video_text_vectors(enc: TextEncoder, videos: list[dict]) -> np.ndarray:
-    """(n, 512) unit vectors: mean over fields of the mean clause vector, the GNN's own recipe (gnn/build_graph)."""
-    per_video = [[clauses((v.get(f) or "")[:ASR_CHARS] if f == "asr" else (v.get(f) or "")) for f in FIELDS]
-                 for v in videos]
-    unique = sorted({c for fs in per_video for f in fs for c in f})
-    vecs = enc.encode(unique) if unique else np.zeros((0, DIM), np.float32)   # (n_clauses, 512)
-    row = {c: i for i, c in enumerate(unique)}
-    out = np.zeros((len(videos), DIM), np.float32)
-    for i, fs in enumerate(per_video):
-        for f in fs:
-            if f:
-                out[i] += vecs[[row[c] for c in f]].mean(0)
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
 
 
 class TagIndex:

@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from mining.normalize import normalize
+from text.normalize import normalize
 from taxonomy.tree import top_class
 
 # Methods a classifier run never overwrites: loaded with the library, or set by a curator.

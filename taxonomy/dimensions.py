@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from mining.normalize import normalize
+from text.normalize import normalize
 
 # --- question vs statement ----------------------------------------------------------------------------
 INTERROGATIVES = ("怎么", "如何", "什么", "哪", "吗", "？", "?", "怎样", "为什么", "多少", "几个", "是否", "能不能")

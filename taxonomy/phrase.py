@@ -13,7 +13,7 @@ from itertools import combinations
 import jieba
 
 from mining.merge import candidate_id
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 
 # Question and glue words: part of a phrase's wording, never one of its atomic components.
 FUNCTION_WORDS = frozenset("""如何 怎么 怎样 怎么办 怎么做 怎么搭 怎么选 怎么用 怎么样 哪个 哪个好 哪个好用 哪些 哪里

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from graph.cypher import taxonomy as Q
 from graph.db import Graph
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 from taxonomy.classify import PROTECTED_METHODS, classify, use_embedder
 from taxonomy.dimensions import Evidence, MentionIndex, QuestionClassifier, question_rule, score_phrases
 from taxonomy.phrase import Structure, broader_edges, build_segmenter, proposals

@@ -7,7 +7,7 @@ import pytest
 from curation import ops
 from curation.ops import CurationError
 from loaders.load import load_file
-from mining.normalize import tag_key
+from text.normalize import tag_key
 
 
 @pytest.fixture

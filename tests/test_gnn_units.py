@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gnn.build_graph import clauses, knn
+from gnn.build_graph import knn
+from video.vectors import clauses
 from gnn.embed import build_index
 from gnn.evaluate import rank_metrics
 from gnn.export import holdout_videos
@@ -55,7 +56,7 @@ def test_index_exact_below_threshold_hnsw_above():
 
 
 def test_encoder_cache_reuses_vectors(tmp_path):
-    from gnn.encode import TextEncoder
+    from video.encode import TextEncoder
 
     enc = TextEncoder(tmp_path)
     a = enc.encode(["白色连衣裙", "可爱发箍", "白色连衣裙"])

@@ -13,7 +13,7 @@ from mining.autophrase import mine_autophrase
 from mining.corpus import build_corpus, make_tokenizer
 from mining.library import build_library
 from mining.ngrams import build_ngrams
-from mining.normalize import normalize
+from text.normalize import normalize
 from mining.pipeline import mine
 from mining.variants import variant_features
 from taxonomy.tree import load_taxonomy

@@ -7,7 +7,7 @@ import pytest
 
 from loaders.load import load_file
 from mining.merge import candidate_id
-from mining.normalize import tag_key
+from text.normalize import tag_key
 from taxonomy.store import phrase_dimensions, structure_phrases
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from mining.merge import candidate_id
-from mining.normalize import tag_key
+from text.normalize import tag_key
 from taxonomy.phrase import Structure, broader_edges, build_segmenter, proposals
 
 ATOMICS = [{"id": "a1", "name": "白色"}, {"id": "a2", "name": "连衣裙", "aliases": ["dress"]},

@@ -63,3 +63,8 @@ class TextEncoder:
             tmp = self.dir / f".{name}.tmp.npy"
             np.save(tmp, arr)
             tmp.replace(self.dir / name)  # atomic: a killed run never leaves a torn cache
+
+
+def encoder(settings) -> TextEncoder:
+    """The sentence encoder with the one on-disk cache (data_dir/cache) that every stage shares."""
+    return TextEncoder(Path(settings.data_dir) / "cache")

@@ -1,4 +1,4 @@
-"""Text normalisation for mining: width, case, spaces, traditional -> simplified; and the dedupe key."""
+"""Text normalisation (the one normaliser): width, case, spaces, traditional -> simplified; and the dedupe key."""
 from __future__ import annotations
 
 import re

@@ -1,5 +1,5 @@
 """Normalisation and the dedupe key."""
-from mining.normalize import normalize, tag_key
+from text.normalize import normalize, tag_key
 
 
 def test_full_width_to_half_width_and_lowercase():

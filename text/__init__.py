@@ -1,0 +1,1 @@
+"""The one text normaliser, used by loaders, curation, mining, tagging and the video representation."""
