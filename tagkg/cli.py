@@ -49,7 +49,7 @@ def init_db_cmd(ctx: click.Context, taxonomy_path: Path | None) -> None:
 
 
 @main.command("load")
-@click.argument("kind", type=click.Choice(["videos", "products", "clicks", "tags"]))
+@click.argument("kind", type=click.Choice(["videos", "products", "clicks", "tags", "labels"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
               help="Input format (default: from the file suffix).")
