@@ -1,0 +1,141 @@
+"""Keyframes: the cover, frames just after scene cuts (strongest first, capped), evenly spread ones otherwise.
+
+Scene cuts are found by comparing tiny grey copies of consecutive decoded frames. By default only the
+stream's own key frames are decoded: encoders put one at each scene cut (x264's scenecut) and every few
+seconds, and decoding them alone is about six times faster than decoding every frame, but cuts inside the
+encoder's minimum key-frame interval get no key frame, so the default scans every frame at
+`Limits.scene_fps`. Memory is bounded: only
+candidate frames (at most about twice the cap) are kept as images, whatever the video's length."""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from media.limits import Limits, MediaError
+
+SIG_W, SIG_H = 32, 18           # the grey signature compared between frames
+BLACK = 0.06                    # a cover darker than this (mean, 0..1) is a fade-in; take the next frame
+TRUNCATED_KEY_S = 12.0          # x264 puts a key frame at least every 10 s (keyint 250 at 25 fps)
+
+
+@dataclass
+class Keyframe:
+    t: float                    # seconds from the start
+    rgb: np.ndarray             # (h, w, 3) uint8, short side at most Limits.analysis_side
+    cut: float = 0.0            # strength of the scene change it starts (0: cover or evenly spread)
+    cover: bool = False
+
+
+def signature(grey: np.ndarray) -> np.ndarray:
+    return grey.astype(np.float32).ravel() / 255.0
+
+
+def change(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference of two signatures, 0 (same) .. 1."""
+    return float(np.abs(a - b).mean())
+
+
+class Selector:
+    """Streams (t, signature, frame) and keeps the cover, the strongest cuts and one frame per time bucket."""
+
+    def __init__(self, duration: float, limits: Limits, to_rgb):
+        self.duration, self.limits, self.to_rgb = max(duration, 1e-3), limits, to_rgb
+        self.k = limits.max_keyframes
+        self.cover: Keyframe | None = None
+        self.cuts: list[tuple[float, float, Keyframe]] = []        # min-heap on strength
+        self.buckets: dict[int, tuple[float, Keyframe]] = {}       # bucket -> (distance to centre, frame)
+        self.prev = None
+        self.last_cut = -1e9
+        self.seen = 0
+
+    def add(self, t: float, sig: np.ndarray, frame) -> None:
+        self.seen += 1
+        if self.cover is None or (self.cover.rgb.mean() / 255 < BLACK and sig.mean() >= BLACK and self.seen <= 3):
+            self.cover = Keyframe(t, self.to_rgb(frame), cover=True)
+        elif self.prev is not None:
+            c = change(self.prev, sig)
+            if c >= self.limits.scene_threshold and t - self.last_cut >= self.limits.min_scene_s:
+                self.last_cut = t
+                item = (c, t, Keyframe(t, self.to_rgb(frame), cut=c))
+                if len(self.cuts) < self.k - 1:
+                    heapq.heappush(self.cuts, item)
+                elif c > self.cuts[0][0]:
+                    heapq.heapreplace(self.cuts, item)
+        b = min(int(t / self.duration * self.k), self.k - 1)
+        d = abs(t - (b + 0.5) * self.duration / self.k)
+        if b not in self.buckets or d < self.buckets[b][0]:
+            self.buckets[b] = (d, Keyframe(t, self.to_rgb(frame)))
+        self.prev = sig
+
+    def result(self) -> list[Keyframe]:
+        """Cover first, then cut frames; evenly spread frames fill in only when the video has no cuts."""
+        if self.cover is None:
+            return []
+        chosen = [self.cover] + sorted((kf for _, _, kf in self.cuts), key=lambda k: k.t)
+        if len(chosen) == 1:
+            chosen += [kf for _, (_, kf) in sorted(self.buckets.items()) if abs(kf.t - self.cover.t) > 1e-6]
+        return sorted(chosen, key=lambda k: k.t)[: self.k]
+
+
+def extract_keyframes(path: str, duration: float, limits: Limits, scan: str = "all") -> list[Keyframe]:
+    """Keyframes of the first video stream. scan='all' compares frames at Limits.scene_fps; scan='keyframes'
+    decodes only the stream's key frames (about six times faster, but a cut the encoder did not mark with
+    a key frame is missed: x264 marks none within its minimum key-frame interval)."""
+    if scan not in ("all", "keyframes"):
+        raise ValueError(f"scan must be 'all' or 'keyframes', not {scan!r}")
+    key_only = scan == "keyframes"
+    frames, _, end = _scan(path, duration, limits, key_only=key_only)
+    _check_end(end, duration, TRUNCATED_KEY_S if key_only else max(2.0, 0.1 * duration))
+    return frames
+
+
+def _check_end(end: float, duration: float, tolerance: float) -> None:
+    """FFmpeg stops quietly at the end of a truncated file: compare where frames ended with the stated duration."""
+    if end < duration - tolerance:
+        raise MediaError("decode", f"frames end at {end:.1f}s of the stated {duration:.1f}s (truncated file)")
+
+
+def _scan(path: str, duration: float, limits: Limits, key_only: bool) -> tuple[list[Keyframe], int, float]:
+    try:
+        container = av.open(path)
+    except av.error.FFmpegError as e:
+        raise MediaError("decode", f"cannot open: {e}") from None
+    with container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if key_only:
+            stream.codec_context.skip_frame = "NONKEY"
+        w, h = stream.codec_context.width, stream.codec_context.height
+        scale = min(1.0, limits.analysis_side / min(w, h))
+        size = (max(2, int(w * scale) // 2 * 2), max(2, int(h * scale) // 2 * 2))
+
+        def to_rgb(frame):
+            return frame.reformat(width=size[0], height=size[1], format="rgb24").to_ndarray()
+
+        sel = Selector(duration, limits, to_rgb)
+        step = 1.0 / limits.scene_fps
+        next_t, start, decoded = 0.0, None, 0
+        try:
+            for frame in container.decode(stream):
+                if frame.time is None:
+                    continue
+                start = frame.time if start is None else start
+                t = frame.time - start
+                decoded += 1
+                if not key_only and t + 1e-6 < next_t:
+                    continue
+                next_t = (int(t / step + 1e-6) + 1) * step     # a fixed grid: no drift away from cuts
+                grey = frame.reformat(width=SIG_W, height=SIG_H, format="gray").to_ndarray()
+                sel.add(t, signature(grey), frame)
+        except av.error.FFmpegError as e:
+            raise MediaError("decode", f"the stream is damaged after {decoded} decoded frames ({_short(e)})") from None
+        if decoded == 0:
+            raise MediaError("decode", "the video stream holds no decodable frame (truncated file?)")
+        return sel.result(), decoded, t
+
+
+def _short(e: Exception) -> str:
+    return str(e).split(";")[0][:200]
