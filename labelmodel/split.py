@@ -33,6 +33,12 @@ def side_of(video_id: str) -> str:
     return "validation" if u < TEST_SHARE + VALIDATION_SHARE else "train"
 
 
+def fold_of(video_id: str, folds: int) -> int:
+    """0..folds-1 for cross-fitting within a side, from a hash independent of the side's."""
+    digest = hashlib.sha1(f"{SALT}-fold:{video_id}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % folds
+
+
 def split_ids(video_ids: Iterable[str]) -> dict[str, list[str]]:
     """{'train': [...], 'validation': [...], 'test': [...]}, each in the input order."""
     out: dict[str, list[str]] = {side: [] for side in SIDES}
