@@ -35,6 +35,7 @@ def slow_java(tmp_path) -> str:
     # the waiting process must not carry the server's arguments, as the start-up shell doesn't
     wrapper.write_text(f"""#!/bin/bash
 [ "$1" = -version ] && exec "{real}" "$@"
+printf '%s\n' "$*" >> {tmp_path}/java-calls
 export ARGS_FILE={tmp_path}/java-args
 printf '%s\\0' "$@" > "$ARGS_FILE"
 exec bash -c 'sleep 3; mapfile -d "" a < "$ARGS_FILE"; exec "{real}" "${{a[@]}}"'
@@ -52,6 +53,12 @@ def test_start_status_auth_loopback_and_clean_stop(tmp_path):
         assert "running" in run("status", home, bolt, http).stdout
         pw_file = home / "password"
         assert stat.S_IMODE(pw_file.stat().st_mode) == 0o600
+        # secrets: the password hash and the store are private, and the password was never an argument
+        assert stat.S_IMODE((home / "data" / "dbms" / "auth.ini").stat().st_mode) == 0o600
+        assert stat.S_IMODE(home.stat().st_mode) == 0o700
+        assert not [f for f in (home / "data").rglob("*") if f.stat().st_mode & stat.S_IROTH]
+        calls = (tmp_path / "java-calls").read_text()
+        assert "set-initial-password @" in calls and pw_file.read_text().strip() not in calls
         conf = (home / "conf" / "neo4j.conf").read_text()
         assert f"server.bolt.listen_address=127.0.0.1:{bolt}" in conf
         assert "dbms.security.auth_enabled=true" in conf
