@@ -10,6 +10,7 @@ import numpy as np
 from tqdm import tqdm
 
 from graph.cypher import gnn as GQ, schema as SQ
+from tagkg.files import atomic_write, write_text
 
 EXACT_MAX = 20_000  # up to this many vectors an exact (flat) index; above it HNSW (a flat search of 100k
 #                     512-d vectors costs several ms per query, too slow for one-video tagging latency)
@@ -41,13 +42,14 @@ def save_indexes(out_dir: Path, video_ids: list[str], video_vecs: np.ndarray, ta
     blind_vecs (n_videos, d), rows as video_ids: label-blind video vectors, handed to rank-train."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, ids, vecs in (("video", video_ids, video_vecs), ("tag", tag_ids, tag_vecs)):
-        faiss.write_index(build_index(vecs), str(out_dir / f"{name}.faiss"))
-        np.save(out_dir / f"{name}-vecs.npy", vecs.astype(np.float32))
-        (out_dir / f"{name}-ids.json").write_text(json.dumps(ids))
+        index = build_index(vecs)
+        atomic_write(out_dir / f"{name}.faiss", lambda tmp: faiss.write_index(index, str(tmp)))
+        atomic_write(out_dir / f"{name}-vecs.npy", lambda tmp: np.save(tmp, vecs.astype(np.float32)))
+        write_text(out_dir / f"{name}-ids.json", json.dumps(ids))
     if blind_vecs is not None:
-        np.save(out_dir / "video-blind-vecs.npy", blind_vecs.astype(np.float32))
+        atomic_write(out_dir / "video-blind-vecs.npy", lambda tmp: np.save(tmp, blind_vecs.astype(np.float32)))
     meta = {"version": version, "videos": len(video_ids), "tags": len(tag_ids), "dim": int(video_vecs.shape[1])}
-    (out_dir / "index.json").write_text(json.dumps(meta, indent=1))
+    write_text(out_dir / "index.json", json.dumps(meta, indent=1))
     return meta
 
 
@@ -65,7 +67,7 @@ def write_neo4j(graph, label: str, ids: list[str], vecs: np.ndarray, version: st
 def set_latest(settings, version: str) -> None:
     d = models_dir(settings)
     d.mkdir(parents=True, exist_ok=True)
-    (d / "LATEST").write_text(version + "\n")
+    write_text(d / "LATEST", version + "\n")   # a process reading LATEST meanwhile sees the old or the new name
 
 
 def latest_version(settings) -> str | None:

@@ -19,6 +19,7 @@ from gnn.build_graph import LEAKY, Features, SimilarEdges, build, similar_edges
 from gnn.evaluate import rank_metrics
 from gnn.export import GraphData, holdout_videos, load_truth
 from gnn.model import TagGNN
+from tagkg.files import atomic_write
 
 
 @dataclass
@@ -292,8 +293,9 @@ def save_checkpoint(out_dir: Path, model: TagGNN, cfg: TrainConfig, history: lis
     out_dir.mkdir(parents=True, exist_ok=True)
     in_dims = {nt: p.in_features for nt, p in model.proj.items()}
     etypes = list(model.layers[0].mods.keys()) if len(model.layers) else []
-    torch.save({"config": asdict(cfg), "in_dims": in_dims, "etypes": etypes,
-                "state_dict": model.state_dict(), "history": history, **extra}, out_dir / "model.pt")
+    checkpoint = {"config": asdict(cfg), "in_dims": in_dims, "etypes": etypes,
+                  "state_dict": model.state_dict(), "history": history, **extra}
+    atomic_write(out_dir / "model.pt", lambda tmp: torch.save(checkpoint, tmp))
     plot_history(history, out_dir / "history.png")
     return out_dir / "model.pt"
 

@@ -7,6 +7,7 @@ import torch
 
 from tagging.tagger import latest_rank_version, rank_dir
 from tagging.train import train_ranker
+from tagkg.files import write_text
 
 
 def retrain(graph, settings, base_version: str | None = None, progress: bool = True, **overrides) -> dict:
@@ -25,5 +26,5 @@ def retrain(graph, settings, base_version: str | None = None, progress: bool = T
               "auc": {base: new["baselines"][base], new["version"]: {k: new["main"][k] for k in ("auc", "auc_core")}}}
     report["auc_gain"] = (round(report["auc"][new["version"]]["auc"] - report["auc"][base]["auc"], 4)
                           if report["auc"][base]["auc"] is not None and new["main"]["auc"] is not None else None)
-    (rank_dir(settings) / new["version"] / "feedback-report.json").write_text(json.dumps(report, indent=1))
+    write_text(rank_dir(settings) / new["version"] / "feedback-report.json", json.dumps(report, indent=1))
     return report

@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from sklearn.metrics import roc_auc_score
 from tqdm import tqdm
 
+from tagkg.files import atomic_write
+
 VIDEO_MODALITIES = ("text", "gnn", "visual")
 TAG_MODALITIES = ("text", "gnn")
 
@@ -257,8 +259,9 @@ def save(folder: Path, model: RankModel, cfg: RankConfig, dims: dict, extra: dic
     """model.pt with config, input sizes and weights; `extra` (thresholds, prior, metrics) beside it as JSON too."""
     folder.mkdir(parents=True, exist_ok=True)
     n_features = model.feat[0].in_features
-    torch.save({"config": asdict(cfg), "dims": dims, "n_features": n_features, "state_dict": model.state_dict(),
-                **extra}, folder / "model.pt")
+    checkpoint = {"config": asdict(cfg), "dims": dims, "n_features": n_features, "state_dict": model.state_dict(),
+                  **extra}
+    atomic_write(folder / "model.pt", lambda tmp: torch.save(checkpoint, tmp))
     return folder / "model.pt"
 
 

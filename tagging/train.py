@@ -23,6 +23,7 @@ from tagging.features import FEATURES, INDEX, recall_score
 from tagging.tagger import Tagger, rank_dir
 from tagging.thresholds import Thresholds, assign_core, calibrate
 from tagging.vectors import VisualPrototypes
+from tagkg.files import write_text
 
 RECALL_BATCH = 256
 SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of SPARSE_OPTIONAL
@@ -280,8 +281,8 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
     tp = training_pairs(ds, cfg)   # the dynamic training set of this version, kept for audits
     np.savez_compressed(folder / "train-pairs.npz", video=np.array(ds.ids)[tp.video],
                         tag=np.array(tagger.lib.ids)[tp.tag], y=tp.y, w=tp.w)
-    (folder / "report.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
-    (rank_dir(settings) / "LATEST").write_text(version + "\n")
+    write_text(folder / "report.json", json.dumps(result, ensure_ascii=False, indent=1))
+    write_text(rank_dir(settings) / "LATEST", version + "\n")   # readers see the old or the new name, whole
     return {"version": version, "folder": str(folder), "seconds": round(time.perf_counter() - t0, 1), **result}
 
 

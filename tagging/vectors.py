@@ -7,6 +7,7 @@ import faiss
 import numpy as np
 
 from gnn.embed import build_index
+from tagkg.files import atomic_write
 
 
 class TagIndex:
@@ -55,7 +56,8 @@ class VisualPrototypes:
         return (_unit(s) * _unit(x)).sum(1)
 
     def save(self, folder: Path) -> None:
-        np.savez_compressed(folder / "visual-prototypes.npz", sums=self.sums, counts=self.counts)
+        atomic_write(folder / "visual-prototypes.npz",
+                     lambda tmp: np.savez_compressed(tmp, sums=self.sums, counts=self.counts))
 
     @classmethod
     def load(cls, folder: Path) -> "VisualPrototypes | None":

