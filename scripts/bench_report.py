@@ -127,7 +127,29 @@ RENDERERS = {
     "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
     "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
     "api_load": ("API under load (bench/api_load.py)", _generic_section),
+    "security": ("Security and faults under attack (bench/security.py)", _security_section),
 }
+
+
+def _security_section(r: dict) -> list[str]:
+    p = r["phases"]
+    lines = ["| target | value | target | met |", "|---|---:|---:|---|"]
+    for name, t in r["targets"].items():
+        lines.append(f"| {name.replace('_', ' ')} | {t['value']} | {t['target']} | {'yes' if t['met'] else '**MISSED**'} |")
+    lines += ["", "| phase | tried | refused (4xx) | passed (2xx) | 5xx |", "|---|---:|---:|---:|---:|"]
+    for name, ph in p.items():
+        lines.append(f"| {name.replace('_', ' ')} | {ph['tried']} | {ph['refused']} | {ph['passed']} | {ph['s5xx']} |")
+    t = r["totals"]
+    lines.append(f"| **all** | {t['tried']} | {t['refused']} | {t['passed']} | {t['s5xx']} |")
+    big, slow = p["large_answers"], p["slow_cypher_vs_lookups"]
+    lines += ["", f"API memory: {big['idle_rss_mb']} MB idle, {big['peak_rss_mb']} MB at peak under the large-answer "
+              f"queries (+{big['delta_mb']} MB). Tag lookup p50/p99: {slow['baseline']['p50_ms']}/{slow['baseline']['p99_ms']} ms "
+              f"alone, {slow['one_key']['p50_ms']}/{slow['one_key']['p99_ms']} ms beside 8 slow Cypher queries on one key "
+              f"({slow['one_key']['p99_ratio_to_baseline']}x), {slow['four_keys']['p50_ms']}/{slow['four_keys']['p99_ms']} ms "
+              f"with them on four keys ({slow['four_keys']['p99_ratio_to_baseline']}x). Graph: {r['setup']['videos']:,} videos, "
+              f"limits: {r['setup']['cypher_max_bytes']:,} bytes, {r['setup']['cypher_max_per_key']} queries per key, "
+              f"{r['setup']['cypher_max_concurrent']} in all."]
+    return lines
 
 
 def render() -> str:
