@@ -157,7 +157,8 @@ def phase_cypher_attacks(port, graph) -> dict:
     threading.Thread(target=victim, daemon=True).start()
     time.sleep(1.0)
     tx = [r["transactionId"] for r in admin.execute_query(
-        "SHOW TRANSACTIONS YIELD transactionId, currentQuery WHERE currentQuery CONTAINS 'victim' RETURN transactionId",
+        "SHOW TRANSACTIONS YIELD transactionId, currentQuery WHERE currentQuery STARTS WITH 'CALL apoc.util.sleep' "
+        "RETURN transactionId",
         database_=graph.database).records]
     statuses, passed, non_json = [], [], 0
     attacks = CASES["cypher_refused"] + [{"query": f"TERMINATE TRANSACTIONS '{t}'", "why": "kill another session"} for t in tx]
@@ -218,7 +219,7 @@ def phase_malformed(port) -> dict:
                           b"\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]",
         "huge query string": b"GET /v1/tags?q=" + b"x" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
         "bad UTF-8 in the body": b"POST /v1/tagging/tag HTTP/1.1\r\nHost: x\r\nX-API-Key: " + key +
-                                 b"\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"title\": \"\xff\xfe\"}",
+                                 b"\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"title\": \"\xff\xfe\"}",
     }.items():
         s, b = raw(port, data.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n", 1))
         results.append((name, s, error_shaped(b) or 200 <= s < 300))
