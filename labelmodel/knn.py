@@ -26,11 +26,10 @@ def l2_rows(x):
     return np.where(norms > 0, x / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
 
 
-def nearest(queries, items, k: int, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest(queries, items, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(idx, sim), both (n_queries, k): the k items of highest cosine per query, best first.
 
-    Rows must be L2-normalised (l2_rows). exclude[i] is an item index query i may not return (its own
-    training row, for leave-one-out predictions on training texts), or -1."""
+    Rows must be L2-normalised (l2_rows)."""
     n_items = items.shape[0]
     k = min(k, n_items)
     idx = np.zeros((queries.shape[0], k), np.int64)
@@ -39,9 +38,6 @@ def nearest(queries, items, k: int, exclude: np.ndarray | None = None) -> tuple[
         block = queries[lo:lo + CHUNK] @ items.T
         block = block.toarray() if sp.issparse(block) else np.asarray(block)
         block = block.astype(np.float32, copy=False)
-        if exclude is not None:
-            rows = np.flatnonzero(exclude[lo:lo + CHUNK] >= 0)
-            block[rows, exclude[lo:lo + CHUNK][rows]] = -np.inf
         part = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < n_items else np.tile(np.arange(n_items), (len(block), 1))
         part_sim = np.take_along_axis(block, part, axis=1)
         order = np.lexsort((part, -part_sim), axis=1)  # best first, ties by item index
@@ -52,7 +48,7 @@ def nearest(queries, items, k: int, exclude: np.ndarray | None = None) -> tuple[
 
 def vote(idx: np.ndarray, sim: np.ndarray, y: sp.csr_matrix) -> sp.csr_matrix:
     """(n_queries, n_tags) tag scores from neighbours idx/sim (n_queries, k) and training labels y (n_train, n_tags)."""
-    w = np.clip(np.nan_to_num(sim, neginf=0.0), 0.0, None)
+    w = np.clip(sim, 0.0, None)
     total = w.sum(axis=1, keepdims=True)
     w = np.where(total > 0, w / np.maximum(total, 1e-12), 0.0)
     n_q, k = idx.shape
@@ -72,7 +68,7 @@ class KnnClassifier:
         self.items, self.y = l2_rows(x), sp.csr_matrix(y, dtype=np.float32)
         return self
 
-    def predict(self, x, top_k: int, exclude: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
-        """Per query row, up to top_k (tag column, score) best first; see `nearest` for exclude."""
-        idx, sim = nearest(l2_rows(x), self.items, self.k, exclude)
+    def predict(self, x, top_k: int) -> list[list[tuple[int, float]]]:
+        """Per query row, up to top_k (tag column, score) best first."""
+        idx, sim = nearest(l2_rows(x), self.items, self.k)
         return top_k_per_row(vote(idx, sim, self.y), top_k)

@@ -60,12 +60,20 @@ class LabelModel:
     @classmethod
     def fit(cls, texts: Sequence[str], label_sets: Sequence[Iterable[str]], vectors: np.ndarray | None = None,
             cfg: LabelModelConfig | None = None) -> "LabelModel":
-        """texts: n normalised training texts; label_sets: their n tag-id sets; vectors: (n, d) or None."""
+        """texts: n normalised training texts; label_sets: their n tag-id sets; vectors: (n, d) or None.
+        Texts with an empty label set are left out."""
         cfg = cfg or LabelModelConfig()
         if len(texts) != len(label_sets) or (vectors is not None and len(vectors) != len(texts)):
             raise ValueError(f"{len(texts)} texts, {len(label_sets)} label sets"
                              + ("" if vectors is None else f", {len(vectors)} vectors") + ": lengths differ")
+        # a text without labels would only dilute its kNN neighbourhoods; Omikuji skips it anyway
+        label_sets = [set(s) for s in label_sets]
+        keep = [i for i, s in enumerate(label_sets) if s]
+        texts, label_sets = [texts[i] for i in keep], [label_sets[i] for i in keep]
+        vectors = None if vectors is None else np.asarray(vectors)[keep]
         tags, y = label_matrix(label_sets)
+        if not tags:
+            raise ValueError("the label model needs training texts with at least one label")
         vectorizer = char_tfidf(cfg.ngram_min, cfg.ngram_max, min(cfg.min_df, len(texts)), cfg.max_features)
         x = vectorizer.fit_transform(texts)                       # (n, n_features) csr, unit rows
         omikuji = OmikujiClassifier(cfg.trees).fit(x, y)
@@ -74,19 +82,18 @@ class LabelModel:
         version = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + cfg.key()
         return cls(cfg, version, tags, vectorizer, omikuji, knn_text, knn_vector)
 
-    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None, top_k: int = 50,
-                exclude: np.ndarray | None = None) -> dict[str, Predictions]:
+    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None, top_k: int = 50
+                ) -> dict[str, Predictions]:
         """{channel: per text up to top_k (tag id, score) best first}.
 
-        vectors (n, d) feed knn_vector and are required when the model has it. exclude[i] is the training
-        row of text i (-1 for none), left out of its kNN neighbours: leave-one-out scores for training
-        texts, e.g. as ranker features (Omikuji has seen those texts; use held-out folds for it)."""
+        vectors (n, d) feed knn_vector and are required when the model has it. Scores of the model's own
+        training texts are over-confident: use oof.out_of_fold for those (e.g. as ranker features)."""
         if self.knn_vector is not None and vectors is None:
             raise ValueError("this label model has a knn_vector channel: pass the texts' sentence vectors")
         x = self.vectorizer.transform(texts)
-        cols = {"omikuji": self.omikuji.predict(x, top_k), "knn_text": self.knn_text.predict(x, top_k, exclude)}
+        cols = {"omikuji": self.omikuji.predict(x, top_k), "knn_text": self.knn_text.predict(x, top_k)}
         if self.knn_vector is not None:
-            cols["knn_vector"] = self.knn_vector.predict(vectors, top_k, exclude)
+            cols["knn_vector"] = self.knn_vector.predict(vectors, top_k)
         return {name: [[(self.tags[j], s) for j, s in row] for row in rows] for name, rows in cols.items()}
 
     def save(self, folder: Path | str) -> Path:

@@ -94,12 +94,11 @@ def test_every_channel_beats_popularity_on_held_out_videos(data):
     assert set(sliced["literal"]) == {"implied"}
 
 
-def test_knn_leave_one_out_does_not_find_the_text_itself(data):
-    ids, texts, labels, vectors, train, test, model = data
-    texts_ = ["独一无二的句子 完全不同", "另一个 毫不相干"]
-    single = LabelModel.fit(texts_, [{"甲"}, {"乙"}], cfg=LabelModelConfig(knn_k=1))
-    assert single.predict(texts_)["knn_text"][0][0][0] == "甲"
-    assert single.predict(texts_, exclude=np.array([0, 1]))["knn_text"][0][0][0] == "乙"
+def test_texts_without_labels_are_left_out_of_the_neighbourhoods():
+    texts_ = ["独一无二的句子", "独一无二的句子", "另一个 毫不相干"]
+    model = LabelModel.fit(texts_, [set(), {"甲"}, {"乙"}], cfg=LabelModelConfig(knn_k=1, min_df=1))
+    assert model.knn_text.items.shape[0] == 2
+    assert model.predict(texts_[:1])["knn_text"][0][0] == ("甲", pytest.approx(1.0))
 
 
 def test_save_load_roundtrip_predicts_the_same(data, tmp_path):
