@@ -8,7 +8,7 @@ from tagkg.config import Settings
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
     """Build the app; Neo4j is connected lazily on the first request that needs it (api.db)."""
-    from api import (auth, curation, cypher, docs, errors, feedback, library, limits, ops, page, tagging, tags,
+    from api import (auth, curation, cypher, db, docs, errors, feedback, library, limits, ops, page, tagging, tags,
                      taxonomy, videos)
     from api.auth import KeyRing
     from api.encode import JSONProvider
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     # name -> callable() -> (ok, detail); the tagging issue registers its model check here.
     app.extensions["tagkg.health"] = {}
 
+    db.init_app(app)
     errors.register(app)
     ops.install(app)
     auth.install(app)     # with open reads off, only /healthz answers without a key

@@ -33,6 +33,13 @@ class ApiError(Exception):
         self.details, self.headers = details or {}, headers or {}
 
 
+def found(value, what: str):
+    """The read model's answer, or a 404 naming what is missing (the read model returns None for unknown ids)."""
+    if value is None:
+        raise ApiError(404, "not_found", f"no {what}")
+    return value
+
+
 def error_response(status: int, code: str, message: str, details: dict | None = None, headers: dict | None = None):
     return jsonify(error={"code": code, "message": message, "details": details or {}}), status, headers or {}
 

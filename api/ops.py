@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from api import views
+from graph import reads
 from api.auth import known_caller
 from api.db import get_graph
 from api.errors import RETRY_AFTER_S
@@ -130,7 +130,7 @@ def metrics():
 
 @endpoint(bp, "/v1/stats", summary="Node and edge counts")
 def stats():
-    return views.graph_stats(get_graph())
+    return reads.graph_stats(get_graph())
 
 
 @endpoint(bp, "/v1/whoami", summary="The caller's key name and role (anonymous without a key)", response=WhoAmI)

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
-from api.views import RELATIONS
+from graph.reads import RELATIONS
 from loaders.models import ClickRow, Id, Name, ProductRow, VideoRow
 
 Status = Literal["candidate", "approved", "rejected", "merged"]
@@ -233,7 +233,7 @@ class VideoTag(Out):
     tag: TagRef
     score: float | None
     role: str | None
-    source: str | None = None   # 'tagger' (the model), 'gold-train' (training labels) or 'curator'
+    source: str | None = None   # 'tagger' (the model); anything else is a human label (loaded source, 'curator')
 
 
 class VideoTagsOut(Out):

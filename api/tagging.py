@@ -5,9 +5,9 @@ from typing import Annotated
 from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
-from api import views
+from graph import reads
 from api.db import get_graph
-from api.errors import ApiError
+from api.errors import found
 from api.schemas import VideoTagsOut, VideoTagsQuery, WhyOut
 from api.spec import endpoint
 from loaders.models import Id, Vector
@@ -18,19 +18,14 @@ bp = Blueprint("tagging", __name__, url_prefix="/v1")
 @endpoint(bp, "/videos/<video_id>/tags", summary="A video's current tags (core first), with channels and evidence",
           query=VideoTagsQuery, response=VideoTagsOut)
 def video_tags(video_id: str, query: VideoTagsQuery):
-    out = views.video_tags(get_graph(), video_id, role=query.role, limit=query.limit, offset=query.offset)
-    if out is None:
-        raise ApiError(404, "not_found", f"no video with id {video_id!r}")
-    return out
+    return found(reads.video_tags(get_graph(), video_id, role=query.role, limit=query.limit, offset=query.offset),
+                 f"video with id {video_id!r}")
 
 
 @endpoint(bp, "/videos/<video_id>/tags/<tag_id>/why", summary="Why a tag is on a video: channels and evidence",
           response=WhyOut)
 def why(video_id: str, tag_id: str):
-    out = views.why_tag(get_graph(), video_id, tag_id)
-    if out is None:
-        raise ApiError(404, "not_found", f"no video {video_id!r} or no tag {tag_id!r}")
-    return out
+    return found(reads.why_tag(get_graph(), video_id, tag_id), f"video {video_id!r} or no tag {tag_id!r}")
 
 
 # --- computing tags (recall + rank) -----------------------------------------------------------------
@@ -146,9 +141,7 @@ def _register_health(state) -> None:
 def compute_tags(video_id: str, body: ComputeBody):
     from tagging import store
 
-    out = _compute_batcher().submit(video_id)
-    if out is None:
-        raise ApiError(404, "not_found", f"no video with id {video_id!r}")
+    out = found(_compute_batcher().submit(video_id), f"video with id {video_id!r}")
     if body.persist:
         store.write_tags(get_graph(), [out], out["model"])
     return out

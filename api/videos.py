@@ -1,9 +1,9 @@
 """Videos: read one, upsert one (text, products, optional visual vector), similar videos."""
 from flask import Blueprint
 
-from api import views
+from graph import reads
 from api.db import get_graph
-from api.errors import ApiError
+from api.errors import found
 from api.schemas import SimilarQuery, SimilarVideosOut, VideoIn, VideoOut
 from api.spec import endpoint
 from graph.cypher import load as Q
@@ -11,16 +11,9 @@ from graph.cypher import load as Q
 bp = Blueprint("videos", __name__, url_prefix="/v1")
 
 
-def _missing(video_id: str) -> ApiError:
-    return ApiError(404, "not_found", f"no video with id {video_id!r}")
-
-
 @endpoint(bp, "/videos/<video_id>", summary="One video with its products and tags", response=VideoOut)
 def get_video(video_id: str):
-    video = views.video_detail(get_graph(), video_id)
-    if video is None:
-        raise _missing(video_id)
-    return video
+    return found(reads.video_detail(get_graph(), video_id), f"video with id {video_id!r}")
 
 
 @endpoint(bp, "/videos/<video_id>", "PUT", summary="Create or update a video and attach its products",
@@ -40,13 +33,11 @@ def put_video(video_id: str, body: VideoIn):
 
     graph = get_graph()
     graph.write(work)
-    return views.video_detail(graph, video_id)
+    return reads.video_detail(graph, video_id)
 
 
 @endpoint(bp, "/videos/<video_id>/similar", summary="Similar videos (SIMILAR_TO, else shared tags and products)",
           query=SimilarQuery, response=SimilarVideosOut)
 def similar(video_id: str, query: SimilarQuery):
-    out = views.similar_videos(get_graph(), video_id, limit=query.limit, offset=query.offset)
-    if out is None:
-        raise _missing(video_id)
-    return out
+    return found(reads.similar_videos(get_graph(), video_id, limit=query.limit, offset=query.offset),
+                 f"video with id {video_id!r}")

@@ -45,13 +45,15 @@ def main(argv=None) -> None:
 
     folder = corpus(args.videos, args.seed)
     t = time.perf_counter()
-    data = export_files(folder)
+    # the demo's labels as graph.labels.read_labels would return them once loaded
+    labels = {r["video_id"]: (r["core"], r["related"]) for r in map(json.loads, open(folder / "ground_truth.jsonl"))}
+    data = export_files(folder, labels)
     read_s = time.perf_counter() - t
     t = time.perf_counter()
     feats = features(data, TextEncoder(TMP / "gnn-cache", threads=args.threads))
     encode_s = time.perf_counter() - t
     cfg = TrainConfig(seed=args.seed, epochs=args.epochs, batch_videos=args.batch_videos, time_budget_s=args.budget_s)
-    sp = split(data, folder / "ground_truth.jsonl", cfg)
+    sp = split(data, cfg)
     t = time.perf_counter()
     g, sim = prepare_graph(data, feats, sp, cfg)
     graph_s = time.perf_counter() - t

@@ -16,7 +16,6 @@ import json
 import resource
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +25,8 @@ from tagging import store
 from tagging.features import INDEX, recall_score
 from tagging.library import build_library
 from tagging.tagger import Tagger
-from tagging.train import quality, read_truth
+from graph.labels import read_labels
+from tagging.train import quality
 from tagkg.config import Settings
 
 TARGETS = {"p50_ms": 20, "p99_ms": 100, "videos_per_s": 200}
@@ -84,9 +84,9 @@ def main(argv=None) -> None:
     graph = connect(settings)
     out = {"settings": {"data_dir": str(settings.data_dir), "bolt_port": settings.bolt_port}}
     base = Tagger.from_graph(graph, settings)
-    ckpt_heldout, truth_path = _heldout(settings, base.version)
-    truth = read_truth(Path(truth_path), base.lib.row)
-    heldout = [v for v in ckpt_heldout if v in truth]
+    truth = {v: ([t for t in c if t in base.lib.row], [t for t in r if t in base.lib.row])
+             for v, (c, r) in read_labels(graph).items()}
+    heldout = [v for v in _heldout(settings, base.version) if v in truth]
     t = time.perf_counter()
     out["quality_heldout"] = {"videos": len(heldout), **end_to_end_quality(base, graph, heldout, truth)}
     out["quality_s"] = round(time.perf_counter() - t, 1)
@@ -133,13 +133,12 @@ def main(argv=None) -> None:
     print(path)
 
 
-def _heldout(settings, version: str) -> tuple[list[str], str]:
+def _heldout(settings, version: str) -> list[str]:
     import torch
 
     from tagging.tagger import rank_dir
 
-    ckpt = torch.load(rank_dir(settings) / version / "model.pt", map_location="cpu")
-    return ckpt["heldout"], ckpt["truth"]
+    return torch.load(rank_dir(settings) / version / "model.pt", map_location="cpu")["heldout"]
 
 
 if __name__ == "__main__":

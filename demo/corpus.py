@@ -36,7 +36,7 @@ CHUNK = 2000              # videos per numpy batch of visual vectors
 CORE_WEIGHT, RELATED_WEIGHT, VISUAL_NOISE = 1.0, 0.55, 0.25
 TREND_RATE = 0.03         # chance per active trending tag that a video of its week is about it...
 TREND_MIN_VIDEOS = 6      # ...raised so that a burst week has about this many such videos
-FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground_truth.jsonl",
+FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground_truth.jsonl", "labels.jsonl",
          "trending.json", "stats.json", "tag_truth.jsonl")
 
 
@@ -100,7 +100,7 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
     tally = Counter()
 
     files = {name: open(out / name, "w", encoding="utf-8", buffering=1 << 20)
-             for name in ("videos.jsonl", "clicks.jsonl", "ground_truth.jsonl", "products.jsonl")}
+             for name in ("videos.jsonl", "clicks.jsonl", "ground_truth.jsonl", "labels.jsonl", "products.jsonl")}
     products = ProductMaker(lib, _category_paths(nodes), files["products.jsonl"], max(6, width - 1))
     bar = tqdm(total=n_videos, disable=not progress, unit="video", desc="demo corpus")
     try:
@@ -114,6 +114,8 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 rows.append(_video_row(vid, day, domain, texts, rand, authors_per_domain))
                 gold_vecs.append((core, related))
                 files["ground_truth.jsonl"].write(_truth_line(lib, vid, core, related, distractors))
+                files["labels.jsonl"].writelines(_label_lines(lib, vid, core, related))
+                tally["label_rows"] += len(core) + len(related)
                 n_products = products.attach(rand, vidx, vid, domain, core + related)
                 clicks = clicker.lines(rand, vid, day, core, related, distractors)
                 files["clicks.jsonl"].writelines(clicks)
@@ -154,6 +156,12 @@ def _truth_line(lib: Library, vid: str, core: list[int], related: list[int],
     return json.dumps({"video_id": vid, "core": [ids(t) for t in core],
                        "related": [ids(t) for t in related],
                        "distractors": [ids(t) for t in distractors]}) + "\n"
+
+
+def _label_lines(lib: Library, vid: str, core: list[int], related: list[int]) -> list[str]:
+    """The video's gold as `tagkg load labels` rows: the demo's labels enter the graph like a user's."""
+    return [json.dumps({"video_id": vid, "tag_id": lib.tag_id(t), "role": role, "source": "demo"}) + "\n"
+            for role, tags in (("core", core), ("related", related)) for t in tags]
 
 
 def _topic(lib: Library, rand, hot: list[int], trend_rate: float
@@ -282,7 +290,8 @@ def _video_stats(tally: Counter, n_videos: int, n_products: int) -> dict:
         "n_videos": n_videos, "n_products": n_products, "n_click_rows": tally["click_rows"],
         "n_ground_truth": n_videos,
         "files": {"videos.jsonl": n_videos, "products.jsonl": n_products,
-                  "clicks.jsonl": tally["click_rows"], "ground_truth.jsonl": n_videos},
+                  "clicks.jsonl": tally["click_rows"], "ground_truth.jsonl": n_videos,
+                  "labels.jsonl": tally["label_rows"]},
         "videos_with_products_share": share(tally["videos_with_products"], n_videos),
         "avg_core": share(tally["core_pairs"], n_videos),
         "avg_related": share(tally["related_pairs"], n_videos),

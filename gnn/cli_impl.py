@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
@@ -62,7 +61,7 @@ def _pairs_ids(data: GraphData, pairs: np.ndarray) -> list[tuple[str, str, int]]
     return [(data.video_ids[v], data.tag_ids[t], int(c)) for v, t, c in pairs]
 
 
-def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epochs: int = 6, seed: int = 0,
+def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0,
                holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 512,
                time_budget_s: float | None = None, compare: bool = False, write_graph: bool = True,
                progress: bool = True, **overrides) -> dict:
@@ -71,12 +70,13 @@ def train_main(graph, settings, truth: Path | None = None, prefix: str = "", epo
     compare=True also measures (a) text-only cosine, (b) two towers without the graph and (c) the GNN
     without SIMILAR_TO edges; the main model is (d) unless n_layers/similar_edges say otherwise.
     """
-    truth = Path(truth or Path(settings.data_dir) / "demo" / "ground_truth.jsonl")
     cfg = TrainConfig(seed=seed, epochs=epochs, holdout=holdout, n_layers=n_layers, similar_edges=similar_edges,
                       batch_videos=batch_videos, time_budget_s=time_budget_s, **overrides)
     t0 = time.perf_counter()
     data, feats = _load(graph, settings, prefix, progress)
-    sp = split(data, truth, cfg)
+    if not len(data.labels):
+        raise ValueError("no labels in the graph: load video labels first (tagkg load labels FILE)")
+    sp = split(data, cfg)
     g, sim = prepare_graph(data, feats, sp, cfg)
     prep_s = time.perf_counter() - t0
     stored = _write_similar(graph, data, sim, prefix, progress) if write_graph else {}

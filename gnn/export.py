@@ -1,7 +1,6 @@
 """Stream the graph out of Neo4j (videos, tags, queries, clicks, COMPOSED_OF) and write SIMILAR_TO back."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ import numpy as np
 from tqdm import tqdm
 
 from graph.cypher import gnn as Q
+from graph.labels import read_labels
 from video.record import VideoRecord, from_row
 from video.vectors import visual_matrix
 
@@ -30,7 +30,8 @@ class GraphData:
     query_texts: list[str]
     query_video: np.ndarray                # (n, 2) int64: query row, video row
     tag_video: np.ndarray                  # (n, 2) int64: tag row, video row (tag clicks)
-    has_tag: np.ndarray                    # (n, 2) int64: video row, tag row (HAS_TAG stored in Neo4j)
+    has_tag: np.ndarray                    # (n, 2) int64: video row, tag row (human HAS_TAG labels)
+    labels: np.ndarray                     # (n, 3) int64: video row, tag row, is_core (the same labels, with role)
     composed_of: np.ndarray                # (n, 2) int64: phrase row, atomic row
     video_index: dict[str, int] = field(default_factory=dict)
     tag_index: dict[str, int] = field(default_factory=dict)
@@ -71,34 +72,21 @@ def export(graph, prefix: str = "", progress: bool = True) -> GraphData:
     composed = [(tag_index[r["phrase"]], tag_index[r["atomic"]])
                 for r in graph.query(Q.GNN_COMPOSED_OF, prefix=prefix) if r["atomic"] in tag_index]
     pairs = lambda rows: np.asarray(rows, np.int64).reshape(-1, 2)
+    video_index = {v: i for i, v in enumerate(video_ids)}
     return GraphData(
         video_ids=video_ids, videos=records, visual=visual,
         tag_ids=[t["id"] for t in tags], tag_names=[t["name"] or "" for t in tags],
         tag_approved=np.array([t["status"] == "approved" for t in tags], bool),
         query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),
-        has_tag=pairs([(v, t) for t, v in ht]), composed_of=pairs(composed))
+        has_tag=pairs([(v, t) for t, v in ht]), composed_of=pairs(composed),
+        labels=label_rows(read_labels(graph, prefix), video_index, tag_index))
 
 
-def load_truth(path: Path, data: GraphData) -> np.ndarray:
-    """Gold (video row, tag row, is_core) triples from a demo ground_truth.jsonl, for known ids only."""
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            v = data.video_index.get(r["video_id"])
-            if v is None:
-                continue
-            for role, core in (("core", 1), ("related", 0)):
-                rows.extend((v, data.tag_index[t], core) for t in r.get(role, []) if t in data.tag_index)
+def label_rows(labels: dict[str, tuple[list[str], list[str]]], video_index: dict, tag_index: dict) -> np.ndarray:
+    """(n, 3) video row, tag row, is_core of the labels whose video and tag are in this export."""
+    rows = [(video_index[v], tag_index[t], core) for v, (c, r) in labels.items() if v in video_index
+            for core, tags in ((1, c), (0, r)) for t in tags if t in tag_index]
     return np.asarray(rows, np.int64).reshape(-1, 3)
-
-
-def holdout_videos(video_ids: list[str], n: int, seed: int, skip: int = 0) -> np.ndarray:
-    """Rows of the videos ranked skip..skip+n by sha1(seed:id): stable under reordering and corpus growth."""
-    keys = [hashlib.sha1(f"{seed}:{v}".encode()).hexdigest() for v in video_ids]
-    return np.sort(np.argsort(keys, kind="stable")[skip:skip + n])
 
 
 def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.ndarray, score: np.ndarray,
@@ -113,8 +101,10 @@ def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.
     return len(rows)
 
 
-def export_files(folder: Path, progress: bool = True) -> GraphData:
-    """The same GraphData read from a demo-data folder (tags/videos/clicks JSONL) without Neo4j, for benches."""
+def export_files(folder: Path, labels: dict[str, tuple[list[str], list[str]]],
+                 progress: bool = True) -> GraphData:
+    """The same GraphData read from a demo-data folder (tags/videos/clicks JSONL) without Neo4j, for benches;
+    labels as graph.labels.read_labels returns them."""
     folder = Path(folder)
     tags = [json.loads(line) for line in open(folder / "tags.jsonl", encoding="utf-8") if line.strip()]
     tag_index = {t["id"]: i for i, t in enumerate(tags)}
@@ -145,4 +135,5 @@ def export_files(folder: Path, progress: bool = True) -> GraphData:
         tag_ids=[t["id"] for t in tags], tag_names=[t["name"] for t in tags],
         tag_approved=np.array([t.get("status") == "approved" for t in tags], bool),
         query_texts=list(queries), query_video=pairs(qv), tag_video=pairs(tv),
-        has_tag=np.zeros((0, 2), np.int64), composed_of=pairs(composed))
+        has_tag=np.zeros((0, 2), np.int64), composed_of=pairs(composed),
+        labels=label_rows(labels, video_index, tag_index))

@@ -17,7 +17,8 @@ from tqdm import tqdm
 
 from gnn.build_graph import LEAKY, Features, SimilarEdges, build, similar_edges
 from gnn.evaluate import rank_metrics
-from gnn.export import GraphData, holdout_videos, load_truth
+from gnn.export import GraphData
+from labelmodel.split import side_of, unit_hash
 from gnn.model import TagGNN
 from tagkg.files import atomic_write
 
@@ -37,8 +38,8 @@ class TrainConfig:
     knn_video: int = 5
     knn_query: int = 5
     knn_min_score: float = 0.5
-    holdout: int = 1000           # held-out test videos (capped at a fifth of the corpus)
-    validation: int = 500         # further held-out videos that pick the best epoch (capped at a tenth)
+    holdout: int = 1000           # test videos (labelmodel.split) whose metrics are reported each epoch
+    validation: int = 500         # validation videos (labelmodel.split) that pick the best epoch
     # model
     hidden: int = 128
     out_dim: int = 512            # = sentence-vector size: towers add to the text vector (see model.Tower)
@@ -81,18 +82,21 @@ class Split:
         return np.union1d(self.heldout, self.validation)
 
 
-def split(data: GraphData, truth_path: Path, cfg: TrainConfig) -> Split:
-    """Hold out cfg.holdout test and cfg.validation validation videos by seeded hash; their gold pairs never
-    reach the graph. The test videos are the same for any cfg.validation (the ranker relies on that)."""
-    truth = load_truth(truth_path, data)
-    n_held = min(cfg.holdout, len(data.video_ids) // 5)
-    n_val = min(cfg.validation, len(data.video_ids) // 10)
-    held = holdout_videos(data.video_ids, n_held, cfg.seed)
-    val = holdout_videos(data.video_ids, n_val, cfg.seed, skip=n_held)
+def split(data: GraphData, cfg: TrainConfig) -> Split:
+    """Labelled videos by labelmodel.split (the one split every stage uses): test and validation videos' labels
+    never reach the graph or the loss. Metrics read the first cfg.holdout test and cfg.validation validation
+    videos in hash order, which bounds their cost on a large corpus."""
+    truth = data.labels
+    labelled = np.unique(truth[:, 0])
+    sides = {s: labelled[[side_of(data.video_ids[v]) == s for v in labelled]] for s in ("test", "validation")}
+    held, val = sides["test"], sides["validation"]
     role = np.zeros(len(data.video_ids), np.int8)     # 0 train, 1 test, 2 validation
     role[held], role[val] = 1, 2
-    r = role[truth[:, 0]]
-    return Split(held, val, truth[r == 0], truth[r == 1], truth[r == 2], np.flatnonzero(data.tag_approved))
+    measured = np.zeros(len(data.video_ids), bool)
+    for rows, n in ((held, cfg.holdout), (val, cfg.validation)):
+        measured[sorted(rows, key=lambda v: unit_hash(data.video_ids[v]))[:n]] = True
+    r, m = role[truth[:, 0]], measured[truth[:, 0]]
+    return Split(held, val, truth[r == 0], truth[(r == 1) & m], truth[(r == 2) & m], np.flatnonzero(data.tag_approved))
 
 
 def seed_everything(seed: int) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from api.views import why_tag
+from graph.reads import why_tag
 
 
 def explain(graph, video_id: str, tag_id: str) -> dict | None:

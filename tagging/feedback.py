@@ -18,7 +18,7 @@ def retrain(graph, settings, base_version: str | None = None, progress: bool = T
     ckpt = torch.load(rank_dir(settings) / base / "model.pt", map_location="cpu")
     cfg = {k: v for k, v in ckpt["config"].items() if k != "version_note"}
     cfg.update({"clicks": True, **overrides})
-    new = train_ranker(graph, settings, truth=ckpt["truth"], prefix=ckpt["prefix"], progress=progress,
+    new = train_ranker(graph, settings, prefix=ckpt["prefix"], progress=progress,
                        note=f"retrain of {base}", baselines=[base], **cfg)
     report = {"base": base, "new": new["version"], "heldout_videos": new["split"]["heldout"],
               "tag_clicks": new["tag_clicks"], "training_pairs": new["training_pairs"],

@@ -56,10 +56,3 @@ def write_tags(graph, results: list[dict], model: str) -> int:
     graph.write(work)
     return len(rows)
 
-
-def write_gold(graph, pairs: list[tuple[str, str, str]], batch: int = 5000) -> int:
-    """HAS_TAG {source: 'gold-train'} edges for (video, tag, role) training labels."""
-    for lo in range(0, len(pairs), batch):
-        rows = [{"video": v, "tag": t, "role": role} for v, t, role in pairs[lo:lo + batch]]
-        graph.execute(Q.TAGGING_WRITE_GOLD, rows=rows)
-    return len(pairs)

@@ -2,21 +2,19 @@
 AUC comparisons on held-out videos, threshold calibration and versioned saving."""
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 import numpy as np
-import torch
 from tqdm import tqdm
 
 from gnn import embed as E
-from gnn.export import holdout_videos
 from tagging import rank as R
+from graph.labels import read_labels
+from labelmodel.split import side_of, split_ids
 from tagging import store
 from tagging.channels import FIELDS
 from tagging.features import FEATURES, INDEX, recall_score
@@ -28,12 +26,12 @@ from tagkg.files import write_text
 RECALL_BATCH = 256
 SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of SPARSE_OPTIONAL
 SPARSE_OPTIONAL = FIELDS[1:] + ("products", "queries", "visual")   # all but the title
-GNN_HOLDOUT_DEFAULT = (1000, 0)   # (holdout, seed) when no GNN checkpoint says otherwise
 
 
 @dataclass
 class Split:
-    """Video ids by role; held-out is the GNN's own split, so the ranker never trains on it either."""
+    """Video ids by role. Held-out and validation are labelmodel.split's test and validation sides (the GNN's
+    too), so no training or threshold step of any model sees a held-out video's labels."""
 
     heldout: list[str]
     validation: list[str]
@@ -41,40 +39,15 @@ class Split:
     unlabelled: list[str]
 
 
-def read_truth(path: Path, lib_rows: dict) -> dict[str, tuple[list[str], list[str]]]:
-    """video id -> (core tag ids, related tag ids) from ground_truth.jsonl, library tags only."""
-    out = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            out[r["video_id"]] = ([t for t in r["core"] if t in lib_rows], [t for t in r["related"] if t in lib_rows])
-    return out
-
-
-def gnn_holdout(settings) -> tuple[int, int]:
-    """(holdout size, seed) of the latest GNN checkpoint."""
-    version = E.latest_version(settings)
-    if version is None:
-        return GNN_HOLDOUT_DEFAULT
-    cfg = torch.load(E.models_dir(settings) / version / "model.pt", map_location="cpu")["config"]
-    return cfg["holdout"], cfg["seed"]
-
-
-def _hash_order(ids: list[str], salt: str) -> list[str]:
-    return sorted(ids, key=lambda v: hashlib.sha1(f"{salt}:{v}".encode()).hexdigest())
-
-
-def make_split(video_ids: list[str], truth: dict, cfg: R.RankConfig, holdout: int, seed: int) -> Split:
-    """Held-out = gnn.export.holdout_videos over the same ids; the rest split by seeded hash."""
-    ids = sorted(video_ids)
-    n_held = min(holdout, len(ids) // 5)
-    held = [ids[i] for i in holdout_videos(ids, n_held, seed)]
-    held_set = set(held)
-    rest = _hash_order([v for v in ids if v not in held_set and v in truth], f"rank{cfg.seed}")
-    n_val = min(cfg.validation, len(rest) // 5)
-    val, pool = rest[:n_val], rest[n_val:]
+def make_split(video_ids: list[str], truth: dict, cfg: R.RankConfig) -> Split:
+    """Labelled videos by side; cfg.label_fraction of the train side (all by default) supervises the ranker,
+    the rest of the corpus is unlabelled (it still gives click feedback)."""
+    sides = split_ids(sorted(v for v in video_ids if v in truth))
+    pool = sides["train"]
     n_lab = max(1, round(cfg.label_fraction * len(pool)))
-    return Split([v for v in held if v in truth], val, pool[:n_lab], pool[n_lab:])
+    labelled = set(pool[:n_lab])
+    return Split(sides["test"], sides["validation"], pool[:n_lab],
+                 [v for v in sorted(video_ids) if v not in labelled and side_of(v) == "train"])
 
 
 @dataclass
@@ -205,24 +178,20 @@ def _tag_prior(lib, split: Split, truth: dict) -> dict[str, float]:
     return {t: round(math.log1p(c) / top, 4) for t, c in counts.items()}
 
 
-def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", compare: bool = False,
-                 write_gold: bool = True, progress: bool = True, note: str = "", baselines: tuple = (),
+def train_ranker(graph, settings, prefix: str = "", compare: bool = False,
+                 progress: bool = True, note: str = "", baselines: tuple = (),
                  **overrides) -> dict:
     """Train a ranking model version; compare=True also trains the fusion/adversarial/click ablations;
     `baselines` are saved versions evaluated on the same held-out pairs."""
     cfg = R.RankConfig(version_note=note, **overrides)
     t0 = time.perf_counter()
-    truth_path = Path(truth or Path(settings.data_dir) / "demo" / "ground_truth.jsonl")
-    probe = Tagger.from_graph(graph, settings, prefix, rank_version=None, progress=progress)
-    gold = read_truth(truth_path, probe.lib.row)
+    tagger = Tagger.from_graph(graph, settings, prefix, rank_version=None, progress=progress)
+    gold = {v: ([t for t in c if t in tagger.lib.row], [t for t in r if t in tagger.lib.row])
+            for v, (c, r) in read_labels(graph, prefix).items()}
+    if not gold:
+        raise ValueError("no labels in the graph: load video labels first (tagkg load labels FILE)")
     video_ids = [v for page in store.iter_video_ids(graph, prefix) for v in page]
-    holdout, hseed = gnn_holdout(settings)
-    split = make_split(video_ids, gold, cfg, holdout, hseed)
-    if write_gold:
-        # the labels the ranker may see become HAS_TAG {source: 'gold-train'}: similar videos lend them
-        store.write_gold(graph, [(v, t, role) for v in split.labelled + split.validation
-                                 for role, tags in zip(("core", "related"), gold[v]) for t in tags])
-    tagger = Tagger.from_graph(graph, settings, prefix, rank_version=None)
+    split = make_split(video_ids, gold, cfg)
     prior = _tag_prior(tagger.lib, split, gold)
     for t, p in prior.items():
         tagger.prior[tagger.lib.row[t]] = p
@@ -273,7 +242,7 @@ def train_ranker(graph, settings, truth: Path | None = None, prefix: str = "", c
     dims = {f"v_{m}": ds.tables.video[m].shape[1] for m in R.VIDEO_MODALITIES}
     dims.update({f"t_{m}": ds.tables.tag[m].shape[1] for m in R.TAG_MODALITIES})
     extra = {"thresholds": th.to_dict(), "prior": prior, "prototype_tags": tagger.lib.ids,
-             "gnn_version": E.latest_version(settings), "truth": str(truth_path), "prefix": prefix,
+             "gnn_version": E.latest_version(settings), "prefix": prefix,
              "split_seed": cfg.seed, "heldout": split.heldout, "metrics": {k: v for k, v in result.items()}}
     R.save(folder, model, cfg, dims, extra)
     if tagger.visual is not None:

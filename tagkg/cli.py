@@ -92,14 +92,14 @@ def demo_data_cmd(ctx, n_videos, seed, out, visual, visual_dim) -> None:
 @click.option("--progress/--no-progress", default=True)
 @click.pass_context
 def load_demo_cmd(ctx, folder, progress) -> None:
-    """Load a demo-data folder in dependency order: tags, videos, products, clicks."""
+    """Load a demo-data folder in dependency order: tags, videos, products, clicks, labels."""
     from loaders.load import load_file
 
     s: Settings = ctx.obj
     folder = folder or s.data_dir / "demo"
     ok = True
     for kind, name in (("tags", "tags.jsonl"), ("videos", "videos.jsonl"),
-                       ("products", "products.jsonl"), ("clicks", "clicks.jsonl")):
+                       ("products", "products.jsonl"), ("clicks", "clicks.jsonl"), ("labels", "labels.jsonl")):
         report = load_file(_graph(ctx), kind, folder / name, batch_size=s.batch_size, progress=progress,
                            max_line_bytes=s.max_line_bytes)
         click.echo(report.summary())
@@ -180,12 +180,11 @@ def dimensions_cmd(ctx, prefix, progress) -> None:
 
 
 @main.command("train")
-@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Gold (video, tag) pairs for training (default: TAGKG_DATA_DIR/demo/ground_truth.jsonl).")
 @click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
 @click.option("--epochs", type=click.IntRange(1), default=6, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--holdout", type=click.IntRange(1), default=1000, show_default=True, help="Held-out videos.")
+@click.option("--holdout", type=click.IntRange(1), default=1000, show_default=True,
+              help="Test videos (of the labels' held-out split) measured each epoch.")
 @click.option("--layers", "n_layers", type=click.IntRange(0, 4), default=2, show_default=True)
 @click.option("--similar/--no-similar", "similar_edges", default=True, help="Semantic-similarity kNN edges.")
 @click.option("--batch-videos", type=click.IntRange(1), default=512, show_default=True)
@@ -194,12 +193,14 @@ def dimensions_cmd(ctx, prefix, progress) -> None:
 @click.option("--write-graph/--no-write-graph", default=True, help="Write SIMILAR_TO edges, embeddings and vector indexes.")
 @progress_option
 @click.pass_context
-def train_cmd(ctx, truth, **options) -> None:
-    """Train the GNN cross-modal model, evaluate it on held-out videos, index the embeddings."""
+def train_cmd(ctx, **options) -> None:
+    """Train the GNN cross-modal model on the labels in the graph, evaluate it on held-out videos, index it."""
     from gnn.cli_impl import train_main
 
-    s: Settings = ctx.obj
-    result = train_main(_graph(ctx), s, truth=truth or s.data_dir / "demo" / "ground_truth.jsonl", **options)
+    try:
+        result = train_main(_graph(ctx), ctx.obj, **options)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
     result.pop("history", None)
     click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
 
@@ -245,8 +246,6 @@ def _echo_json(result) -> None:
 
 
 @main.command("rank-train")
-@click.option("--truth", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Gold (video, tag) pairs (default: TAGKG_DATA_DIR/demo/ground_truth.jsonl).")
 @click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
 @click.option("--compare", is_flag=True, help="Also train late fusion, no-adversarial and no-click variants; report AUCs.")
 @click.option("--epochs", type=click.IntRange(1), default=10, show_default=True)
@@ -254,18 +253,18 @@ def _echo_json(result) -> None:
 @click.option("--fusion", type=click.Choice(["attention", "late"]), default="attention", show_default=True)
 @click.option("--adversarial/--no-adversarial", default=True, help="Add the adversarial modality loss.")
 @click.option("--clicks/--no-clicks", default=True, help="Use tag-click feedback as extra training pairs.")
-@click.option("--label-fraction", type=click.FloatRange(0.01, 1.0), default=0.3, show_default=True,
-              help="Share of training videos whose gold labels the ranker sees.")
-@click.option("--no-gold-write", is_flag=True, help="Do not write the labelled videos' gold HAS_TAG edges.")
+@click.option("--label-fraction", type=click.FloatRange(0.01, 1.0), default=1.0, show_default=True,
+              help="Share of the training side's labelled videos the ranker sees (for ablations).")
 @progress_option
 @click.pass_context
-def rank_train_cmd(ctx, truth, prefix, compare, no_gold_write, progress, **config) -> None:
-    """Train the cross-modal ranking model on recalled candidates; report held-out AUC."""
+def rank_train_cmd(ctx, prefix, compare, progress, **config) -> None:
+    """Train the cross-modal ranking model on the labels in the graph; report held-out AUC."""
     from tagging.train import train_ranker
 
-    s: Settings = ctx.obj
-    _echo_json(train_ranker(_graph(ctx), s, truth=truth or s.data_dir / "demo" / "ground_truth.jsonl", prefix=prefix,
-                            compare=compare, write_gold=not no_gold_write, progress=progress, **config))
+    try:
+        _echo_json(train_ranker(_graph(ctx), ctx.obj, prefix=prefix, compare=compare, progress=progress, **config))
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
 
 
 @main.command("tag")

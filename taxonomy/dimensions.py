@@ -13,6 +13,7 @@ from datetime import date
 
 import numpy as np
 
+from mining.trend import burst, hot
 from text.normalize import normalize
 
 # --- question vs statement ----------------------------------------------------------------------------
@@ -53,19 +54,17 @@ def question_scores(names: list[str], model: QuestionClassifier | None = None) -
 
 
 # --- trending vs long-term: a burst over a sliding window ----------------------------------------------
+# The burst detector is mining/trend.py's (the same test as the miner's trending flag); only the window
+# and the thresholds differ, because these series are daily video mentions, not weekly term counts.
 def burst_score(series: np.ndarray, window: int = 7) -> tuple[float, float, int]:
-    """(Poisson z, rate ratio, start day) of the busiest `window`-day span against the rest of the series.
-
-    The rest's daily rate predicts the span's count; +1 smoothing keeps a tag seen once from bursting.
-    """
+    """(Poisson z, rate ratio, start day) of the busiest `window`-day span against the rest of the series."""
     x = np.asarray(series, dtype=float)
     if len(x) <= window:
         return 0.0, 1.0, 0
     sums = np.convolve(x, np.ones(window), mode="valid")
     start = int(np.argmax(sums))
-    inside = sums[start]
-    expected = (x.sum() - inside) / (len(x) - window) * window
-    return float((inside - expected) / np.sqrt(expected + 1)), float((inside + 1) / (expected + 1)), start
+    ratio, z = burst(sums[start], x.sum() - sums[start], window, len(x) - window)
+    return float(z), float(ratio), start
 
 
 def is_trending(mentions: np.ndarray, clicks: np.ndarray, window: int = 7, *, min_z: float = 8.0,
@@ -79,7 +78,8 @@ def is_trending(mentions: np.ndarray, clicks: np.ndarray, window: int = 7, *, mi
     z, ratio, start = burst_score(mentions, window)
     zc, _, _ = burst_score(clicks, window)
     inside = float(np.asarray(mentions)[start:start + window].sum())
-    return bool(z >= min_z and ratio >= min_ratio and inside >= min_videos and zc >= min_z), z, zc
+    flag = bool(hot(inside, ratio, z, min_recent=min_videos, min_ratio=min_ratio, min_z=min_z)) and zc >= min_z
+    return flag, z, zc
 
 
 # --- audience interest vs video content ----------------------------------------------------------------

@@ -33,13 +33,17 @@ def write_tags_and_videos(graph, ns: str, corpus: Path) -> None:
     graph.execute(WRITE_VIDEOS, rows=[{"id": ns + v.pop("id"), "props": v} for v in rows(corpus / "videos.jsonl")])
 
 
-def write_truth(corpus: Path, ns: str, out: Path) -> Path:
-    """The corpus's ground truth with prefixed ids."""
+def load_labels(graph, corpus: Path, ns: str, out: Path) -> dict[str, tuple[set, set]]:
+    """The corpus's labels with prefixed ids, loaded through `tagkg load labels`; returns the gold per video."""
+    from loaders.load import load_file
+
     with open(out, "w", encoding="utf-8") as f:
-        for r in rows(corpus / "ground_truth.jsonl"):
-            f.write(json.dumps({"video_id": ns + r["video_id"], "core": [ns + t for t in r["core"]],
-                                "related": [ns + t for t in r["related"]]}) + "\n")
-    return out
+        for r in rows(corpus / "labels.jsonl"):
+            f.write(json.dumps({**r, "video_id": ns + r["video_id"], "tag_id": ns + r["tag_id"]}) + "\n")
+    report = load_file(graph, "labels", out, progress=False)
+    assert report.ok, report.summary()
+    return {ns + r["video_id"]: (set(ns + t for t in r["core"]), set(ns + t for t in r["related"]))
+            for r in rows(corpus / "ground_truth.jsonl")}
 
 
 def model_settings(settings, tmp_path: Path):

@@ -148,10 +148,10 @@ def test_search_prefix_alias_and_fulltext(client, kg):
 
 
 def test_reasoning_functions_are_plain_dicts(graph, kg):
-    from api import views
+    from graph import reads
 
     ns = kg
-    assert views.tag_detail(graph, f"{ns}wd")["head"]["id"] == f"{ns}dress"
-    assert views.tag_detail(graph, f"{ns}nope") is None
-    assert views.related_tags(graph, f"{ns}wd", ("broader",))["relations"]["broader"]["items"][0]["tag"]["id"] == f"{ns}dress"
-    assert views.why_tag(graph, f"{ns}v1", f"{ns}wd")["tagged"]
+    assert reads.tag_detail(graph, f"{ns}wd")["head"]["id"] == f"{ns}dress"
+    assert reads.tag_detail(graph, f"{ns}nope") is None
+    assert reads.related_tags(graph, f"{ns}wd", ("broader",))["relations"]["broader"]["items"][0]["tag"]["id"] == f"{ns}dress"
+    assert reads.why_tag(graph, f"{ns}v1", f"{ns}wd")["tagged"]

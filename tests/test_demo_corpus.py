@@ -108,7 +108,8 @@ def test_stats_and_verbatim_share(corpus, data):
     stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
     assert stats["files"] == {"tags.jsonl": len(data["tags"]), "videos.jsonl": N,
                               "products.jsonl": len(data["products"]),
-                              "clicks.jsonl": len(data["clicks"]), "ground_truth.jsonl": N}
+                              "clicks.jsonl": len(data["clicks"]), "ground_truth.jsonl": N,
+                              "labels.jsonl": sum(len(g["core"]) + len(g["related"]) for g in data["ground_truth"])}
     assert set(stats["atomic_by_top_class"]) == set(TOP_CLASSES)
     assert 0.3 < stats["gold_verbatim_share"] < 0.8
     assert 0.3 < stats["gold_verbatim_share_core"] < 0.8

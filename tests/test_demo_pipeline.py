@@ -41,6 +41,9 @@ def test_demo_data_then_load_demo(runner, graph, demo_dir):
         OPTIONAL MATCH (v)<-[c:CLICKED]-()
         RETURN count(DISTINCT v) AS videos, count(c) AS clicks""", ids=[t["video_id"] for t in truth])[0]
     assert counts["videos"] == 300 and counts["clicks"] > 300
-    # the ground truth is never loaded into the graph
+    # the demo's labels arrive through the labels loader as human HAS_TAG edges, never as video properties
+    n_labels = sum(len(t["core"]) + len(t["related"]) for t in truth)
+    assert graph.query("MATCH (v:Video)-[h:HAS_TAG {source: 'demo'}]->() WHERE v.id IN $ids RETURN count(h) AS n",
+                       ids=[t["video_id"] for t in truth])[0]["n"] == n_labels
     assert graph.query("MATCH (v:Video {id: $id}) RETURN keys(v) AS k", id=truth[0]["video_id"])[0]["k"]
     assert not graph.query("MATCH (v:Video) WHERE v.core IS NOT NULL OR v.related IS NOT NULL RETURN v LIMIT 1")

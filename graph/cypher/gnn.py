@@ -26,7 +26,7 @@ CALL (v) {
   UNION ALL
   MATCH (t:Tag)-[c:CLICKED]->(v) RETURN 'tag' AS kind, t.id AS src, c.count AS count
   UNION ALL
-  MATCH (v)-[h:HAS_TAG]->(t:Tag) WHERE coalesce(h.source, '') <> 'gold-train'
+  MATCH (v)-[h:HAS_TAG]->(t:Tag) WHERE coalesce(h.source, '') <> 'tagger'
   RETURN 'has_tag' AS kind, t.id AS src, 1 AS count
 }
 RETURN v.id AS video, kind, src, count

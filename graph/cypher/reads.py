@@ -219,3 +219,11 @@ RETURN t.id AS id, t.name AS name, t.kind AS kind, t.status AS status, coalesce(
        COLLECT { MATCH (t)-[:BROADER]->(b:Tag) RETURN b.id ORDER BY b.id } AS broader
 ORDER BY id
 """
+
+# Human labels: every HAS_TAG edge not written by the tagger (loaded labels, curator edits), approved tags only.
+LABELS = """
+MATCH (v:Video)-[h:HAS_TAG]->(t:Tag {status: 'approved'})
+WHERE v.id STARTS WITH $prefix AND coalesce(h.source, '') <> 'tagger'
+RETURN v.id AS video, t.id AS tag, coalesce(h.role, 'related') AS role
+ORDER BY video, tag
+"""

@@ -13,17 +13,21 @@ TAGGING_VIDEO_INPUTS = """
 UNWIND $ids AS id
 MATCH (v:Video {id: id})
 RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr, v.visual AS visual,
+       v.visual_model AS visual_model,
        COLLECT { MATCH (v)-[:FEATURES]->(p:Product) RETURN p {.id, .title, .category} } AS products,
        COLLECT { MATCH (q:Query)-[c:CLICKED]->(v) WITH q, c ORDER BY c.count DESC, q.text LIMIT $max_queries
-                 RETURN [q.text, c.count] } AS queries
+                 RETURN [q.text, c.count] } AS queries,
+       COLLECT { MATCH (v)-[:HAS_KEYFRAME]->(k:Keyframe) WITH k ORDER BY k.index
+                 RETURN k {.index, .t, .ocr, .classes} } AS keyframes,
+       COLLECT { MATCH (v)-[d:NEAR_DUPLICATE]-(o:Video) RETURN [o.id, d.distance] } AS near_duplicates
 """
 
-# Tags that similar videos lend: human ones (gold-train, curator) at weight 1, machine core tags at their score.
+# Tags that similar videos lend: human labels only (loaded labels, curator edits; every source but 'tagger'),
+# at their weight. The tagger's own predictions are never lent back into later tagging.
 TAGGING_APPROVED_VIDEO_TAGS = """
 MATCH (v:Video)-[h:HAS_TAG]->(t:Tag {status: 'approved'})
-WHERE v.id STARTS WITH $prefix AND (h.source IN ['gold-train', 'curator'] OR h.role = 'core')
-RETURN v.id AS video, t.id AS tag,
-       CASE WHEN h.source IN ['gold-train', 'curator'] THEN 1.0 ELSE coalesce(h.score, 0.5) END AS weight
+WHERE v.id STARTS WITH $prefix AND coalesce(h.source, '') <> 'tagger'
+RETURN v.id AS video, t.id AS tag, coalesce(h.weight, 1.0) AS weight
 """
 
 TAGGING_TAG_CLICKS = """
@@ -36,7 +40,7 @@ MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
 RETURN v.id AS id ORDER BY v.id LIMIT $limit
 """
 
-# Retagging replaces only machine edges (source 'tagger'); human ones (gold-train, curator) stay and win.
+# Retagging replaces only machine edges (source 'tagger'); human ones (labels, curator edits) stay and win.
 TAGGING_DELETE_MACHINE = """
 UNWIND $ids AS id
 MATCH (:Video {id: id})-[h:HAS_TAG]->() WHERE h.source = 'tagger'
@@ -51,11 +55,3 @@ CREATE (v)-[:HAS_TAG {score: r.score, role: r.role, channels: r.channels, eviden
                       model: $model, source: 'tagger', at: datetime()}]->(t)
 """
 
-TAGGING_WRITE_GOLD = """
-UNWIND $rows AS r
-MATCH (v:Video {id: r.video}), (t:Tag {id: r.tag})
-OPTIONAL MATCH (v)-[m:HAS_TAG {source: 'tagger'}]->(t)
-DELETE m
-MERGE (v)-[h:HAS_TAG {source: 'gold-train'}]->(t)
-SET h.role = r.role, h.score = 1.0, h.at = datetime()
-"""

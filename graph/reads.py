@@ -1,4 +1,4 @@
-"""Plain-dict builders, one per reasoning query, shared by the JSON API, the CLI and the curator page."""
+"""The read model: plain-dict builders, one per reasoning query, shared by the JSON API, the CLI, the curator page and tagging."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ from graph.db import Graph
 
 RELATIONS = tuple(RQ.RELATED)
 COOCCURRENCE_SAMPLE = 2000  # videos of a tag examined for co-occurrence; bounds the cost on huge tags
-HUMAN_SOURCES = ("gold-train", "curator")  # HAS_TAG sources set by people, not by the tagger (see XQ.TAGGING_WRITE)
+MACHINE_SOURCE = "tagger"  # the one HAS_TAG source the tagger writes (XQ.TAGGING_WRITE); every other is a person's
 
 
 def _page(rows: list, limit: int, offset: int) -> dict:
@@ -144,7 +144,7 @@ def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
     r = rows[0]
     has = r["has_tag"]
     reasons = []
-    if has and has.get("source") in HUMAN_SOURCES:
+    if has and has.get("source") != MACHINE_SOURCE:
         reasons.append(f"labelled {has.get('role') or ''} by hand ({has['source']})")
     elif has:
         reasons.append(f"tagged {has.get('role') or ''} with score {has.get('score')} by model "
