@@ -117,20 +117,6 @@ def _vector_latency_section(r: dict) -> list[str]:
     return lines
 
 
-RENDERERS = {
-    "load": ("Loading (bench/load.py)", _load_section),
-    "mining": ("Tag mining on 100k videos (bench/mining.py)", _generic_section),
-    "classify": ("Atomic classification, phrase structure, dimensions (bench/classify.py)", _generic_section),
-    "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
-    "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
-    "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),
-    "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
-    "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
-    "api_load": ("API under load (bench/api_load.py)", _generic_section),
-    "security": ("Security and faults under attack (bench/security.py)", _security_section),
-}
-
-
 def _security_section(r: dict) -> list[str]:
     p = r["phases"]
     lines = ["| target | value | target | met |", "|---|---:|---:|---|"]
@@ -150,6 +136,20 @@ def _security_section(r: dict) -> list[str]:
               f"limits: {r['setup']['cypher_max_bytes']:,} bytes, {r['setup']['cypher_max_per_key']} queries per key, "
               f"{r['setup']['cypher_max_concurrent']} in all."]
     return lines
+
+
+RENDERERS = {
+    "load": ("Loading (bench/load.py)", _load_section),
+    "mining": ("Tag mining on 100k videos (bench/mining.py)", _generic_section),
+    "classify": ("Atomic classification, phrase structure, dimensions (bench/classify.py)", _generic_section),
+    "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
+    "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
+    "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),
+    "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
+    "tagging": ("Tagging quality and speed (bench/tagging.py)", _generic_section),
+    "api_load": ("API under load (bench/api_load.py)", _generic_section),
+    "security": ("Security and faults under attack (bench/security.py)", _security_section),
+}
 
 
 def render() -> str:
