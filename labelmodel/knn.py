@@ -38,7 +38,10 @@ def nearest(queries, items, k: int) -> tuple[np.ndarray, np.ndarray]:
         block = queries[lo:lo + CHUNK] @ items.T
         block = block.toarray() if sp.issparse(block) else np.asarray(block)
         block = block.astype(np.float32, copy=False)
-        part = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < n_items else np.tile(np.arange(n_items), (len(block), 1))
+        if k < n_items:
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        else:
+            part = np.tile(np.arange(n_items), (len(block), 1))
         part_sim = np.take_along_axis(block, part, axis=1)
         order = np.lexsort((part, -part_sim), axis=1)  # best first, ties by item index
         idx[lo:lo + CHUNK] = np.take_along_axis(part, order, axis=1)

@@ -34,8 +34,8 @@ def _library(graph, ns, write_file):
 def test_labels_rejected_with_reasons_merges_followed_and_reruns_idempotent(graph, ns, write_file):
     _library(graph, ns, write_file)
     # a machine edge on a labelled pair: the label replaces it
-    graph.execute("MATCH (v:Video {id: $v}), (t:Tag {id: $t}) CREATE (v)-[:HAS_TAG {source: 'tagger', score: 0.3}]->(t)",
-                  v=f"{ns}v2", t=f"{ns}t2")
+    graph.execute("MATCH (v:Video {id: $v}), (t:Tag {id: $t}) "
+                  "CREATE (v)-[:HAS_TAG {source: 'tagger', score: 0.3}]->(t)", v=f"{ns}v2", t=f"{ns}t2")
     path = write_file("labels.jsonl", jsonl([
         {"video_id": f"{ns}v1", "tag_id": f"{ns}t1"},                                       # 1 ok
         {"video_id": f"{ns}v1", "tag_name": f"{ns}白色", "role": "related", "source": "annot", "weight": 0.5},  # 2 ok
