@@ -203,7 +203,7 @@ def run_cypher(body: CypherIn):
                     if len(rows) == limit:
                         truncated_by = "rows"
                         break
-                    row = json.dumps({k: plain(v) for k, v in record.items()}, ensure_ascii=False)
+                    row = json.dumps({k: plain(v) for k, v in record.items()}, ensure_ascii=False).encode()
                     if size + len(row) > settings.cypher_max_bytes:
                         truncated_by = "bytes"
                         break
@@ -219,4 +219,4 @@ def run_cypher(body: CypherIn):
     # The rows are JSON already (their bytes were counted): the answer is assembled, not encoded again.
     head = json.dumps({"columns": columns, "truncated": truncated_by is not None, "truncated_by": truncated_by,
                        "ms": round((time.perf_counter() - started) * 1000, 1)}, ensure_ascii=False)
-    return Response(head[:-1] + ', "rows": [' + ",".join(rows) + "]}", mimetype="application/json")
+    return Response(head[:-1].encode() + b', "rows": [' + b",".join(rows) + b"]}", mimetype="application/json")

@@ -108,6 +108,8 @@ def test_answers_are_bounded_in_bytes_with_flat_memory(api):
     assert peak < 40_000_000, f"peak {peak / 1e6:.0f} MB of Python memory for a capped answer"
     small = cypher(api, "UNWIND range(1, 100) AS i RETURN apoc.text.repeat('x', 5000) AS s").get_json()
     assert small["truncated_by"] == "bytes" and 30 <= len(small["rows"]) < 40  # 200 kB / ~5 kB rows
+    wide = cypher(api, "UNWIND range(1, 100) AS i RETURN apoc.text.repeat('连', 5000) AS s")   # 15 kB of UTF-8 a row
+    assert wide.get_json()["truncated_by"] == "bytes" and 190_000 < len(wide.data) <= 201_000
     rows = cypher(api, "UNWIND range(1, 5000) AS i RETURN i").get_json()
     assert rows["truncated_by"] == "rows" and len(rows["rows"]) == 1000
 
