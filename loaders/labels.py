@@ -18,6 +18,9 @@ from loaders.models import LabelRow
 from text.normalize import tag_key
 
 
+LABELLED_STATUSES = ("approved", "candidate")
+
+
 @dataclass
 class TagDirectory:
     """The tag library as plain dicts, for resolving one label file in memory."""
@@ -80,8 +83,9 @@ def resolve(row: LabelRow, d: TagDirectory) -> Resolved:
         (final, asked), = matches.items()
         where = "tag_name"
     final = d.survivor(asked)
-    if d.status.get(final) == "rejected":
-        return Resolved(field=where, reason=f"rejected tag: {final} ({d.name.get(final)}) was rejected by curators")
+    if d.status.get(final) not in LABELLED_STATUSES:   # rejected, or merged with its redirect gone
+        return Resolved(field=where, reason=f"{d.status.get(final)} tag: {final} ({d.name.get(final)}) cannot be "
+                                            f"labelled; only approved and candidate tags can")
     note = (f"tag {asked} ({d.name.get(asked)}) was merged into {final} ({d.name.get(final)}); label stored on {final}"
             if final != asked else None)
     return Resolved(tag_id=final, note=note)
@@ -92,7 +96,7 @@ def _name_matches(name: str, d: TagDirectory) -> dict[str, str]:
     key = tag_key(name)
     for table in (d.by_name, d.by_alias):
         ids = table.get(key, [])
-        for wanted in ("approved", "candidate"):
+        for wanted in LABELLED_STATUSES:
             hits = [(tid, d.survivor(tid)) for tid in ids]
             hits = [(tid, final) for tid, final in hits if d.status.get(final) == wanted]
             direct = [(tid, final) for tid, final in hits if tid == final]
