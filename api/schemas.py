@@ -12,7 +12,6 @@ from loaders.models import ClickRow, Id, Name, ProductRow, VideoRow
 Status = Literal["candidate", "approved", "rejected", "merged"]
 Kind = Literal["atomic", "phrase"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 
 
 class In(BaseModel):
@@ -82,38 +81,6 @@ class ImportQuery(In):
 
 
 # --- bodies -------------------------------------------------------------------------------------------
-
-class ApproveIn(In):
-    reason: Reason | None = None
-
-
-class RejectIn(In):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-
-
-class MergeIn(In):
-    into: Id
-    reason: Reason | None = None
-
-
-class UnmergeIn(In):
-    reason: Reason | None = None
-
-
-class RenameIn(In):
-    name: Name
-    keep_alias: bool = True
-
-
-class AliasIn(In):
-    add: Name | None = None
-    remove: Name | None = None
-
-
-class ReclassifyIn(In):
-    category: Id
-    reason: Reason | None = None
-
 
 class ProductIn(In):
     id: Id
@@ -259,7 +226,7 @@ class SimilarVideo(Out):
 
 class SimilarVideosOut(Out):
     id: str
-    method: Literal["similar_to", "shared_tags"]
+    method: Literal["gnn", "shared_tags"]
     items: list[SimilarVideo]
     next_offset: int | None
 

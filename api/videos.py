@@ -1,6 +1,7 @@
 """Videos: read one, upsert one (text, products, optional visual vector), similar videos."""
-from flask import Blueprint
+from flask import Blueprint, current_app
 
+from gnn import embed as E
 from graph import reads
 from api.db import get_graph
 from api.errors import found
@@ -36,8 +37,15 @@ def put_video(video_id: str, body: VideoIn):
     return reads.video_detail(graph, video_id)
 
 
-@endpoint(bp, "/videos/<video_id>/similar", summary="Similar videos (SIMILAR_TO, else shared tags and products)",
+@endpoint(bp, "/videos/<video_id>/similar",
+          summary="Similar videos (nearest in the GNN space, else sharing tags and products)",
           query=SimilarQuery, response=SimilarVideosOut)
 def similar(video_id: str, query: SimilarQuery):
-    return found(reads.similar_videos(get_graph(), video_id, limit=query.limit, offset=query.offset),
+    neighbours, model = None, None
+    try:
+        retriever = E.load_retriever(current_app.config["SETTINGS"])
+        neighbours, model = retriever.similar_videos(video_id, query.offset + query.limit + 1), retriever.version
+    except FileNotFoundError:   # no model trained yet
+        pass
+    return found(reads.similar_videos(get_graph(), video_id, neighbours, model, limit=query.limit, offset=query.offset),
                  f"video with id {video_id!r}")

@@ -240,3 +240,48 @@ def list_candidates(graph: Graph, *, status: str = "candidate", kind: str | None
 def history(graph: Graph, tag_id: str) -> list[dict]:
     """The audit trail of one tag, newest first."""
     return [r["change"] for r in graph.query(Q.TAG_HISTORY, id=tag_id)]
+
+
+def set_video_tag(graph: Graph, video_id: str, tag_id: str, who: str, role: str = "core",
+                  reason: str | None = None) -> dict:
+    """Put an approved tag on a video by hand: HAS_TAG {source: 'curator', role}; it replaces the tagger's edge
+    on the pair, and every model reads it as a label."""
+    _require_who(who)
+    if role not in ("core", "related"):
+        raise CurationError("invalid", "role must be core or related")
+
+    def work(tx):
+        tag = _locked(tx, tag_id)
+        if tag["status"] != "approved":
+            raise CurationError("conflict", f"tag {tag_id} is {tag['status']}; only approved tags go on videos",
+                                {"status": tag["status"]})
+        state = _video_state(tx, video_id, tag_id)
+        tx.run(Q.SET_VIDEO_TAG, video=video_id, tag=tag_id, role=role, who=who).consume()
+        after = {"video": video_id, "source": "curator", "role": role}
+        change = _record(tx, tag_id, who, "set-video-tag", state, after, reason)
+        return {"id": tag_id, "video": video_id, "role": role, "change": change}
+
+    return _run(graph, work)
+
+
+def remove_video_tag(graph: Graph, video_id: str, tag_id: str, who: str, reason: str | None = None) -> dict:
+    """Take a tag off a video: every HAS_TAG edge of the pair goes, and the tagger will not write it again."""
+    _require_who(who)
+
+    def work(tx):
+        _locked(tx, tag_id)
+        state = _video_state(tx, video_id, tag_id)
+        if not state["edges"] and state["removed"]:
+            raise CurationError("conflict", f"tag {tag_id} is already removed from video {video_id}")
+        tx.run(Q.REMOVE_VIDEO_TAG, video=video_id, tag=tag_id).consume()
+        change = _record(tx, tag_id, who, "remove-video-tag", state, {"video": video_id, "removed": True}, reason)
+        return {"id": tag_id, "video": video_id, "removed": True, "change": change}
+
+    return _run(graph, work)
+
+
+def _video_state(tx, video_id: str, tag_id: str) -> dict:
+    row = tx.run(Q.VIDEO_TAG_STATE, video=video_id, tag=tag_id).single()
+    if row is None:
+        raise CurationError("not_found", f"no video with id {video_id!r}")
+    return {"video": video_id, "edges": row["edges"], "removed": row["removed"]}

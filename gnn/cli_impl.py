@@ -26,12 +26,11 @@ def _load(graph, settings, prefix: str, progress: bool):
 
 
 def _write_similar(graph, data: GraphData, sim, prefix: str, progress: bool) -> dict:
-    """Store the kNN edges as SIMILAR_TO {score, method: 'use-knn'} in Neo4j."""
-    out = {}
-    for label, names, (src, dst, score) in (("Tag", data.tag_ids, sim.tag), ("Video", data.video_ids, sim.video),
-                                           ("Query", data.query_texts, sim.query)):
-        out[label] = write_similar(graph, label, names, src, dst, score, SIMILAR_METHOD, prefix, progress)
-    return out
+    """Store the tag-tag kNN edges as SIMILAR_TO {score, method: 'use-knn'} in Neo4j: the related-tags read
+    serves them. Video and query kNN edges stay in the model's graph; similar videos are read from the GNN
+    index (one definition for the API, the CLI and the tagger), so they are not written back."""
+    src, dst, score = sim.tag
+    return {"Tag": write_similar(graph, data.tag_ids, src, dst, score, SIMILAR_METHOD, prefix, progress)}
 
 
 def _index(graph, settings, model, cfg: TrainConfig, g, data: GraphData, version: str, neo4j: bool,

@@ -89,15 +89,14 @@ def label_rows(labels: dict[str, tuple[list[str], list[str]]], video_index: dict
     return np.asarray(rows, np.int64).reshape(-1, 3)
 
 
-def write_similar(graph, label: str, names: list[str], src: np.ndarray, dst: np.ndarray, score: np.ndarray,
+def write_similar(graph, names: list[str], src: np.ndarray, dst: np.ndarray, score: np.ndarray,
                   method: str, prefix: str = "", progress: bool = True) -> int:
-    """Replace the (a)-[:SIMILAR_TO {method}]->(b) edges of `label` nodes with these kNN pairs."""
-    while graph.execute(Q.GNN_DELETE_SIMILAR, label=label, prefix=prefix, method=method,
-                        limit=50_000)[0]["deleted"]:
+    """Replace the (:Tag)-[:SIMILAR_TO {method}]->(:Tag) edges with these kNN pairs of tag rows."""
+    while graph.execute(Q.GNN_DELETE_SIMILAR, prefix=prefix, method=method, limit=50_000)[0]["deleted"]:
         pass
     rows = [{"a": names[a], "b": names[b], "score": round(float(s), 4)} for a, b, s in zip(src, dst, score)]
-    for lo in tqdm(range(0, len(rows), WRITE_BATCH), desc=f"SIMILAR_TO {label}", disable=not progress):
-        graph.execute(Q.GNN_MERGE_SIMILAR[label], rows=rows[lo:lo + WRITE_BATCH], method=method)
+    for lo in tqdm(range(0, len(rows), WRITE_BATCH), desc="SIMILAR_TO Tag", disable=not progress):
+        graph.execute(Q.GNN_MERGE_SIMILAR, rows=rows[lo:lo + WRITE_BATCH], method=method)
     return len(rows)
 
 

@@ -1,6 +1,7 @@
 """The read model: plain-dict builders, one per reasoning query, shared by the JSON API, the CLI, the curator page and tagging."""
 from __future__ import annotations
 
+import json
 import math
 
 from graph.cypher import load as LQ, reads as RQ, tagging as XQ
@@ -143,6 +144,7 @@ def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
         return None
     r = rows[0]
     has = r["has_tag"]
+    r["similar_videos"] = _lenders(has)
     reasons = []
     if has and has.get("source") != MACHINE_SOURCE:
         reasons.append(f"labelled {has.get('role') or ''} by hand ({has['source']})")
@@ -165,15 +167,30 @@ def why_tag(graph: Graph, video_id: str, tag_id: str) -> dict | None:
             "explanation": "; ".join(reasons) or "no evidence links this tag to this video"}
 
 
-def similar_videos(graph: Graph, video_id: str, *, limit: int = 10, offset: int = 0) -> dict | None:
-    """Similar videos by SIMILAR_TO edges when the video has any, else by shared tags and products."""
-    found = graph.query(RQ.VIDEO_EXISTS, id=video_id)
-    if not found:
+def _lenders(has: dict | None) -> list[dict]:
+    """The similar videos the tagger's similar-video channel named as carrying the tag (its evidence)."""
+    ev = (has or {}).get("evidence") or {}
+    ev = json.loads(ev) if isinstance(ev, str) else ev
+    items = (ev.get("similar") or {}).get("items") or []
+    return [{"id": v} for v in dict.fromkeys(v for item in items for v in item.get("videos", []))]
+
+
+def similar_videos(graph: Graph, video_id: str, neighbours: list[tuple[str, float]] | None = None,
+                   model: str | None = None, *, limit: int = 10, offset: int = 0) -> dict | None:
+    """Similar videos. There is one definition: the nearest videos in the GNN space of the latest model, the
+    index the tagger's similar-video channel and `tagkg similar` search too; `neighbours` ([(id, cosine)] best
+    first, at least offset + limit + 1 of them) come from it (gnn.embed.Retriever.similar_videos). A video the
+    index has not seen gets the videos sharing its tags and products instead (method 'shared_tags')."""
+    if not graph.query(RQ.VIDEO_EXISTS, id=video_id):
         return None
-    method = "similar_to" if found[0]["embedded"] else "shared_tags"
-    stmt = RQ.SIMILAR_VIDEOS if method == "similar_to" else RQ.VIDEOS_SHARING
-    rows = graph.query(stmt, id=video_id, offset=offset, limit=limit + 1)
-    return {"id": video_id, "method": method, **_page(rows, limit, offset)}
+    if neighbours:
+        page = neighbours[offset:offset + limit + 1]
+        info = {r["id"]: r["video"] for r in graph.query(RQ.VIDEOS_BY_ID, ids=[v for v, _ in page])}
+        rows = [{"video": info[v], "score": round(s, 4), "evidence": {"cosine": round(s, 4), "model": model}}
+                for v, s in page if v in info]
+        return {"id": video_id, "method": "gnn", **_page(rows, limit, offset)}
+    rows = graph.query(RQ.VIDEOS_SHARING, id=video_id, offset=offset, limit=limit + 1)
+    return {"id": video_id, "method": "shared_tags", **_page(rows, limit, offset)}
 
 
 def taxonomy_tree(graph: Graph, root: str | None = None) -> dict | None:

@@ -359,9 +359,6 @@ def _curate(ctx, fn, *args, **kwargs) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=1, default=str))
 
 
-who_option = click.option("--who", required=True, help="Curator name recorded in the audit trail.")
-
-
 @main.group("candidates")
 def candidates() -> None:
     """Review mined tags and curate the library (every change is audited)."""
@@ -385,91 +382,32 @@ def candidates_list(ctx, **filters) -> None:
     _curate(ctx, list_candidates, **filters)
 
 
-@candidates.command("approve")
-@click.argument("tag_id")
-@who_option
-@click.option("--reason", default=None)
-@click.pass_context
-def candidates_approve(ctx, tag_id, who, reason) -> None:
-    """Approve a candidate (or a rejected tag)."""
-    from curation.ops import approve
+def _action_command(action) -> click.Command:
+    """A click command for one row of curation/actions.py: the ids and `positional` fields as arguments, the
+    other fields as options (booleans as --x/--no-x), --who for the audit trail."""
+    from pydantic import ValidationError
 
-    _curate(ctx, approve, tag_id, who=who, reason=reason)
+    params = [click.Argument([name]) for name in action.ids + action.positional]
+    for name, field in action.args.model_fields.items():
+        if name in action.positional:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            params.append(click.Option([f"{flag}/--no-{name.replace('_', '-')}"], default=field.default))
+        else:
+            params.append(click.Option([flag], required=field.is_required(), default=None))
+    params.append(click.Option(["--who"], required=True, help="Curator name recorded in the audit trail."))
 
+    @click.pass_context
+    def callback(ctx, who, **values):
+        ids = tuple(values.pop(name) for name in action.ids)
+        try:
+            args = action.args(**{k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise click.BadParameter("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        _curate(ctx, action.run, ids, who, args)
 
-@candidates.command("reject")
-@click.argument("tag_id")
-@who_option
-@click.option("--reason", required=True)
-@click.pass_context
-def candidates_reject(ctx, tag_id, who, reason) -> None:
-    """Reject a candidate or an approved tag, with a reason."""
-    from curation.ops import reject
-
-    _curate(ctx, reject, tag_id, who=who, reason=reason)
-
-
-@candidates.command("merge")
-@click.argument("loser_id")
-@click.argument("survivor_id")
-@who_option
-@click.option("--reason", default=None)
-@click.pass_context
-def candidates_merge(ctx, loser_id, survivor_id, who, reason) -> None:
-    """Merge LOSER_ID into SURVIVOR_ID (edges move, a redirect stays; undo with unmerge)."""
-    from curation.ops import merge
-
-    _curate(ctx, merge, loser_id, survivor_id, who=who, reason=reason)
-
-
-@candidates.command("unmerge")
-@click.argument("tag_id")
-@who_option
-@click.pass_context
-def candidates_unmerge(ctx, tag_id, who) -> None:
-    """Undo the last merge of TAG_ID."""
-    from curation.ops import unmerge
-
-    _curate(ctx, unmerge, tag_id, who=who)
-
-
-@candidates.command("rename")
-@click.argument("tag_id")
-@click.argument("new_name")
-@who_option
-@click.option("--keep-alias/--drop-alias", default=True, help="Keep the old name as an alias.")
-@click.pass_context
-def candidates_rename(ctx, tag_id, new_name, who, keep_alias) -> None:
-    """Rename a tag."""
-    from curation.ops import rename
-
-    _curate(ctx, rename, tag_id, new_name, who=who, keep_alias=keep_alias)
-
-
-@candidates.command("alias")
-@click.argument("tag_id")
-@who_option
-@click.option("--add", default=None)
-@click.option("--remove", default=None)
-@click.pass_context
-def candidates_alias(ctx, tag_id, who, add, remove) -> None:
-    """Add or remove an alias."""
-    from curation.ops import alias
-
-    _curate(ctx, alias, tag_id, who=who, add=add, remove=remove)
-
-
-@candidates.command("reclassify")
-@click.argument("tag_id")
-@click.argument("category")
-@who_option
-@click.option("--reason", default=None)
-@click.pass_context
-def candidates_reclassify(ctx, tag_id, category, who, reason) -> None:
-    """Put an atomic tag into another taxonomy class."""
-    from curation.ops import reclassify
-
-    _curate(ctx, reclassify, tag_id, category, who=who, reason=reason)
+    return click.Command(action.name, params=params, callback=callback, help=action.summary)
 
 
 @candidates.command("history")
@@ -480,6 +418,21 @@ def candidates_history(ctx, tag_id) -> None:
     from curation.ops import history
 
     _curate(ctx, history, tag_id)
+
+
+@main.group("video-tags")
+def video_tags() -> None:
+    """Set or remove a video's tags by hand (curator labels; every change is audited)."""
+
+
+def _add_curation_actions() -> None:
+    from curation.actions import ACTIONS
+
+    for action in ACTIONS:
+        (candidates if action.target == "tag" else video_tags).add_command(_action_command(action))
+
+
+_add_curation_actions()
 
 
 if __name__ == "__main__":

@@ -118,3 +118,43 @@ def test_video_upsert_with_products_and_visual(api, graph, ns):
     assert row == {"t": "新标题", "s": "夏天", "vis": [0.1, 0.2, 0.3]}  # fields not given keep their values
     bad = api.put(f"/v1/videos/{ns}v9", json={"title": "x", "duration_s": -1, "color": "red"}, headers=TAGGER)
     assert bad.status_code == 422 and {e["loc"][0] for e in bad.get_json()["error"]["details"]["errors"]} == {"duration_s", "color"}
+
+
+def test_curators_set_and_remove_a_videos_tags_and_the_tagger_respects_them(api, graph, lib, runner):
+    from graph.labels import read_labels
+    from tagkg.cli import main
+    from tagging import store
+
+    ns, vid = lib, f"{lib}v1"
+    # only a curator key, only approved tags, only known videos and roles
+    assert api.put(f"/v1/videos/{vid}/tags/{ns}wd", json={}, headers=TAGGER).status_code == 403
+    assert api.put(f"/v1/videos/{vid}/tags/{ns}skirt", json={}, headers=CURATOR).status_code == 409
+    assert api.put(f"/v1/videos/{ns}nope/tags/{ns}wd", json={}, headers=CURATOR).status_code == 404
+    assert api.put(f"/v1/videos/{vid}/tags/{ns}wd", json={"role": "main"}, headers=CURATOR).status_code in (400, 422)
+
+    # a machine edge on the pair is replaced by the curator's label, which every model reads
+    store.write_tags(graph, [{"video": vid, "core": [], "related": [
+        {"tag": f"{ns}wd", "score": 0.4, "channels": ["text"], "evidence": {}}]}], "m1")
+    r = api.put(f"/v1/videos/{vid}/tags/{ns}wd", json={"role": "related", "reason": "seen"}, headers=CURATOR)
+    assert r.status_code == 200 and r.get_json()["role"] == "related"
+    edges = graph.query("MATCH (:Video {id: $v})-[h:HAS_TAG]->(:Tag {id: $t}) RETURN h.source AS s, h.role AS r",
+                        v=vid, t=f"{ns}wd")
+    assert edges == [{"s": "curator", "r": "related"}]
+    assert read_labels(graph, ns)[vid] == ([], [f"{ns}wd"])
+
+    # the CLI runs the same action (made from the same table)
+    out = runner.invoke(main, ["video-tags", "set", vid, f"{ns}dress", "--role", "core", "--who", "cli-cora"])
+    assert out.exit_code == 0, out.output
+    assert read_labels(graph, ns)[vid] == ([f"{ns}dress"], [f"{ns}wd"])
+
+    # removal deletes every edge of the pair and keeps the tagger from writing it again
+    assert api.delete(f"/v1/videos/{vid}/tags/{ns}wd", headers=CURATOR).status_code == 200
+    store.write_tags(graph, [{"video": vid, "core": [{"tag": f"{ns}wd", "score": 0.9, "channels": ["text"],
+                                                      "evidence": {}}], "related": []}], "m2")
+    assert not graph.query("MATCH (:Video {id: $v})-[h:HAS_TAG]->(:Tag {id: $t}) RETURN h", v=vid, t=f"{ns}wd")
+    assert api.delete(f"/v1/videos/{vid}/tags/{ns}wd", headers=CURATOR).status_code == 409
+    hist = api.get(f"/v1/tags/{ns}wd/history").get_json()["items"]
+    assert [(h["action"], h["who"]) for h in hist][:2] == [("remove-video-tag", "cora"), ("set-video-tag", "cora")]
+    # setting it again lifts the removal
+    assert api.put(f"/v1/videos/{vid}/tags/{ns}wd", json={}, headers=CURATOR).status_code == 200
+    assert read_labels(graph, ns)[vid] == ([f"{ns}dress", f"{ns}wd"], [])

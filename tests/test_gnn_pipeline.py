@@ -91,6 +91,12 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
 
     out = similar_main(gnn_settings, video, k=3, tags=5)
     assert len(out["similar_videos"]) == 3 and len(out["tags"]) == 5
+    # one definition of similar videos: the API reads the same index as the CLI and the tagger
+    from api import create_app
+    api = create_app(gnn_settings, {"TESTING": True}).test_client().get(f"/v1/videos/{video}/similar?limit=3")
+    assert api.get_json()["method"] == "gnn"
+    assert [i["video"]["id"] for i in api.get_json()["items"]] == [v["id"] for v in out["similar_videos"]]
+    assert not graph.query("MATCH (v:Video)-[s:SIMILAR_TO]-() WHERE v.id STARTS WITH $ns RETURN s LIMIT 1", ns=ns)
 
     meta = index_main(graph, gnn_settings, neo4j=False, progress=False)
     assert meta["version"] == version and meta["videos"] == N_VIDEOS

@@ -124,3 +124,30 @@ MATCH (c:Change)-[:CHANGED]->(:Tag {id: $id})
 RETURN c {.id, .who, .action, .reason, .before, .after, .undone, at: toString(c.at)} AS change
 ORDER BY c.at DESC, c.id
 """
+
+# Curators set and remove a video's tags. A removal is remembered on the video (removed_tags), so the
+# tagger does not put the tag back on the next tag-all (tagging.TAGGING_WRITE skips those pairs).
+VIDEO_TAG_STATE = """
+MATCH (v:Video {id: $video}) SET v.lock_seq = coalesce(v.lock_seq, 0) + 1
+WITH v
+OPTIONAL MATCH (v)-[h:HAS_TAG]->(:Tag {id: $tag})
+RETURN v.id AS video, collect(h {.source, .role}) AS edges, $tag IN coalesce(v.removed_tags, []) AS removed
+"""
+
+SET_VIDEO_TAG = """
+MATCH (v:Video {id: $video}), (t:Tag {id: $tag})
+OPTIONAL MATCH (v)-[m:HAS_TAG {source: 'tagger'}]->(t)
+DELETE m
+MERGE (v)-[h:HAS_TAG {source: 'curator'}]->(t)
+SET h.role = $role, h.weight = 1.0, h.at = datetime(), h.who = $who,
+    v.removed_tags = [x IN coalesce(v.removed_tags, []) WHERE x <> $tag]
+"""
+
+REMOVE_VIDEO_TAG = """
+MATCH (v:Video {id: $video})
+OPTIONAL MATCH (v)-[h:HAS_TAG]->(:Tag {id: $tag})
+DELETE h
+WITH DISTINCT v
+SET v.removed_tags = CASE WHEN $tag IN coalesce(v.removed_tags, []) THEN v.removed_tags
+                          ELSE coalesce(v.removed_tags, []) + $tag END
+"""

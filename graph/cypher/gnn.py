@@ -32,33 +32,19 @@ CALL (v) {
 RETURN v.id AS video, kind, src, count
 """
 
-# SIMILAR_TO {score, method} from text-embedding kNN; a rerun replaces the previous method's edges.
+# Tag-tag SIMILAR_TO {score, method} from text-embedding kNN (read by related tags); a rerun replaces them.
 GNN_DELETE_SIMILAR = """
-MATCH (a)-[s:SIMILAR_TO {method: $method}]->()
-WHERE ($label = 'Query' AND a:Query AND a.text STARTS WITH $prefix)
-   OR ($label <> 'Query' AND $label IN labels(a) AND a.id STARTS WITH $prefix)
+MATCH (a:Tag)-[s:SIMILAR_TO {method: $method}]->() WHERE a.id STARTS WITH $prefix
 WITH s LIMIT $limit
 DELETE s
 RETURN count(*) AS deleted
 """
 
-GNN_MERGE_SIMILAR = {
-    "Tag": """
+GNN_MERGE_SIMILAR = """
 UNWIND $rows AS r
 MATCH (a:Tag {id: r.a}), (b:Tag {id: r.b})
 MERGE (a)-[s:SIMILAR_TO {method: $method}]->(b) SET s.score = r.score
-""",
-    "Video": """
-UNWIND $rows AS r
-MATCH (a:Video {id: r.a}), (b:Video {id: r.b})
-MERGE (a)-[s:SIMILAR_TO {method: $method}]->(b) SET s.score = r.score
-""",
-    "Query": """
-UNWIND $rows AS r
-MATCH (a:Query {text: r.a}), (b:Query {text: r.b})
-MERGE (a)-[s:SIMILAR_TO {method: $method}]->(b) SET s.score = r.score
-""",
-}
+"""
 
 # Model embeddings for the vector indexes tag_embedding / video_embedding (graph.schema).
 GNN_SET_EMBEDDINGS = {

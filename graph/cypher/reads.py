@@ -175,19 +175,12 @@ RETURN v {.id, .title} AS video, t {.id, .name, .kind, .status} AS tag,
                  RETURN q {.text, count: qc.count} ORDER BY qc.count DESC LIMIT 10 } AS queries,
        COLLECT { MATCH (v)-[:FEATURES]->(p:Product) WHERE any(n IN names WHERE p.title CONTAINS n)
                  RETURN p {.id, .title} LIMIT 10 } AS products,
-       COLLECT { MATCH (v)-[s:SIMILAR_TO]-(o:Video)-[:HAS_TAG]->(t)
-                 RETURN o {.id, .title, similarity: s.score} ORDER BY s.score DESC LIMIT 10 } AS similar_videos,
        [f IN ['title', 'summary', 'asr', 'ocr'] WHERE any(n IN names WHERE v[f] CONTAINS n)] AS text_fields
 """
 
-SIMILAR_VIDEOS = """
-MATCH (v:Video {id: $id})-[s:SIMILAR_TO]-(o:Video) WHERE o <> v
-WITH o, max(s.score) AS score, collect(DISTINCT s.method) AS methods
-RETURN o {.id, .title} AS video, score, {methods: methods} AS evidence
-ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
-"""
+VIDEOS_BY_ID = "UNWIND $ids AS id MATCH (o:Video {id: id}) RETURN id, o {.id, .title} AS video"
 
-# Without SIMILAR_TO edges: videos sharing tags (HAS_TAG or tag clicks) or products with this one.
+# For a video the GNN index has not seen: videos sharing tags (HAS_TAG or tag clicks) or products with it.
 VIDEOS_SHARING = """
 MATCH (v:Video {id: $id})-[:HAS_TAG|CLICKED|FEATURES]-(x:Tag|Product)-[:HAS_TAG|CLICKED|FEATURES]-(o:Video)
 WHERE o <> v
@@ -196,9 +189,7 @@ RETURN o {.id, .title} AS video, toFloat(shared) AS score, {shared: shared, via:
 ORDER BY score DESC, o.id SKIP $offset LIMIT $limit
 """
 
-VIDEO_EXISTS = """
-MATCH (v:Video {id: $id}) RETURN v.id AS id, COUNT { (v)-[:SIMILAR_TO]-(:Video) } > 0 AS embedded
-"""
+VIDEO_EXISTS = "MATCH (v:Video {id: $id}) RETURN v.id AS id"
 
 TAXONOMY = """
 MATCH (c:Category)

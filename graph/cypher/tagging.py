@@ -40,7 +40,8 @@ MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
 RETURN v.id AS id ORDER BY v.id LIMIT $limit
 """
 
-# Retagging replaces only machine edges (source 'tagger'); human ones (labels, curator edits) stay and win.
+# Retagging replaces only machine edges (source 'tagger'); human ones (labels, curator edits) stay and win,
+# and a tag a curator removed from a video is not written again.
 TAGGING_DELETE_MACHINE = """
 UNWIND $ids AS id
 MATCH (:Video {id: id})-[h:HAS_TAG]->() WHERE h.source = 'tagger'
@@ -51,6 +52,7 @@ TAGGING_WRITE = """
 UNWIND $rows AS r
 MATCH (v:Video {id: r.video}), (t:Tag {id: r.tag})
 WHERE NOT EXISTS { MATCH (v)-[x:HAS_TAG]->(t) WHERE coalesce(x.source, '') <> 'tagger' }
+  AND NOT r.tag IN coalesce(v.removed_tags, [])
 CREATE (v)-[:HAS_TAG {score: r.score, role: r.role, channels: r.channels, evidence: r.evidence,
                       model: $model, source: 'tagger', at: datetime()}]->(t)
 """
