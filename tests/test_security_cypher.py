@@ -152,3 +152,22 @@ def test_concurrent_queries_per_key_get_429_and_reads_go_on(api, settings):
     assert lookup.status_code == 200 and lookup_s < 2.0
     assert sorted(results) == [400, 400]   # both ran out of time, as they should
     assert cypher(api, "RETURN 1 AS x").status_code == 200   # slots freed
+
+
+def test_terminate_cannot_end_another_sessions_transaction(api, graph):
+    outcome = {}
+
+    def victim():
+        with graph.driver.session(database=graph.database) as s:
+            outcome["rows"] = s.run("CALL apoc.util.sleep(2500) RETURN 'survived' AS victim").data()
+
+    t = threading.Thread(target=victim)
+    t.start()
+    time.sleep(0.8)
+    ids = [r["id"] for r in graph.query(
+        "SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery WHERE currentQuery STARTS WITH 'CALL apoc.util.sleep' "
+        "RETURN id")]
+    r = cypher(api, f"TERMINATE TRANSACTIONS '{ids[0]}'")
+    t.join()
+    assert len(ids) == 1 and r.status_code == 400 and "Terminate" in r.get_json()["error"]["message"]
+    assert outcome["rows"] == [{"victim": "survived"}]   # the probe's TERMINATE killed it
