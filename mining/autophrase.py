@@ -1,17 +1,23 @@
 """AutoPhrase-style semi-supervised pipeline: phrase quality from corpus statistics, then "is it a tag"
 from the quality score, tag-likeness and surface-variant (typo, truncation) features.
 
-Distant supervision: n-grams whose key is a trusted tag (name or alias) are positives, all other
-frequent n-grams are (noisy) negatives, sampled. Both classifiers are cross-fitted: every n-gram is
-scored by models that never saw it, so a valid tag missing from the library, labelled negative by
-construction, is not scored low merely because it was memorised as a negative.
+Distant supervision: n-grams whose key is a trusted tag (name or alias) or a word of a general
+lexicon (the knowledge base, as AutoPhrase uses Wikipedia titles) are positives, all other frequent
+n-grams are unlabelled and trained as (noisy) negatives, sampled. Both classifiers are cross-fitted:
+every n-gram is scored by models that never saw it, so a valid tag missing from the library, labelled
+negative by construction, is not scored low merely because it was memorised as a negative. The
+score is then read as positive-unlabelled learning (Elkan & Noto): P(labelled | x) divided by the
+share of positives the model recovers, so a true tag absent from the library is not scored near zero.
+
+Nothing assumes a genre: function words at a candidate's edges are told by corpus statistics of the
+edge token (the share of documents it occurs in, how varied its neighbours are) and its dictionary
+POS, not by a list of spoken fillers.
 """
 from __future__ import annotations
 
 import hashlib
 
 import numpy as np
-from jieba.posseg import dt as _posseg
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
@@ -19,55 +25,72 @@ from tqdm import tqdm
 from mining.corpus import Corpus
 from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
+from mining.pos import POS_CLASSES, pos_class
 from text.normalize import tag_key
 
 FOLDS = 5
-# Speech fillers and function words: a tag rarely starts or ends with one (嗯红色卫衣, 卫衣的).
-FILLERS = frozenset("嗯 啊 呢 吧 哈 哈哈 呀 哦 吗 啦 嘛 那个 这个 就是 然后 对 其实 反正 你看 怎么说呢 的 了 "
-                    "着 过 是 和 与 也 都 很 还 又 在 把 被 给 让 我 你 他 她 它 我们 你们 这 那 一下 一个 "
-                    "真的 超 太 就 才 再 去 来 说 用 有 个 这期 今天".split())
-_POS_CLASSES = ("n", "v", "a", "d", "r", "p", "c", "u", "m", "t", "i", "other", "eng", "unk")
-_POS_OF_TAG = {"n": "n", "v": "v", "a": "a", "d": "d", "r": "r", "p": "p", "c": "c", "u": "u", "y": "u",
-               "e": "u", "o": "u", "k": "u", "h": "u", "m": "m", "q": "m", "t": "t", "f": "t", "s": "t",
-               "i": "i", "l": "i", "j": "i"}
 
 
 def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_tokens: list[tuple[dict, list[str]]],
-                    slips: np.ndarray, *, min_count: int = 2, min_score: float = 0.05, seed: int = 0,
-                    progress: bool = True) -> list[dict]:
-    """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model.
+                    slips: np.ndarray, *, min_count: int = 2, knowledge_base: frozenset[str] = frozenset(),
+                    above_chance: bool = True, seed: int = 0, progress: bool = True) -> list[dict]:
+    """Proposals: frequent n-grams that are not known tags, scored P(valid tag) by the two-stage model,
+    best first (ties by phrase quality, then count).
 
-    `slips`: variants.variant_features of every table row (typo and truncation evidence)."""
+    `slips`: variants.variant_features of every table row (typo and truncation evidence).
+    `knowledge_base`: keys of general-lexicon words, extra distant positives (never proposed less
+    for being in it: the label only trains the folds that do not score the word).
+    The list ends where a candidate is no more likely a tag than an unlabelled n-gram on average
+    (PU score below the estimated share of tags among the unlabelled): a cut set by the corpus
+    itself, which keeps the tags the model ranks above chance (`above_chance=False`: the whole list).
+    """
     rows = np.flatnonzero(table.count >= min_count)
     if not len(rows):
         return []
     tokens = [[corpus.vocab[t] for t in table.tokens(corpus, int(i))] for i in rows]
     keys = [table.keys[i] for i in rows]
-    y = np.array([k in lib.trusted_keys for k in keys])
+    y = np.array([k in lib.trusted_keys or k in knowledge_base for k in keys])
     folds = np.array([int(hashlib.sha1(k.encode()).hexdigest()[:8], 16) % FOLDS for k in keys])
     bar = tqdm(total=2 * FOLDS, desc="autophrase", disable=not progress)
     quality = cross_fit(quality_features(table, rows, tokens), y, folds, _forest(seed), seed, bar)
-    tag_x = np.column_stack([quality, tag_features(tokens, lib, phrase_tokens), slips[rows]])
+    tag_x = np.column_stack([quality, tag_features(tokens, lib, phrase_tokens), edge_features(table, corpus, tokens),
+                             slips[rows]])
     with threadpool_limits(1):  # OpenMP threads contending on a shared 2-core machine run 20x slower
-        score = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=100, random_state=seed), seed, bar)
+        labelled = cross_fit(tag_x, y, folds, HistGradientBoostingClassifier(max_iter=100, random_state=seed), seed, bar)
     bar.close()
+    score, prior = pu_scores(labelled, y)
+    count = table.count[rows]
     out = []
-    for j in np.argsort(-score, kind="stable"):
+    for j in np.lexsort((-count, -quality, -score)):
         i = int(rows[j])
-        if score[j] < min_score:
+        if above_chance and score[j] < prior:
             break
         if keys[j] in lib.keys:
             continue
         out.append({
             "name": table.texts[i], "key": keys[j],
             "components": components_of(tokens[j], lib),
-            "score": round(float(score[j]), 4),
+            "score": round(float(score[j]), 6),
             "evidence": {**describe(table, corpus, i), "quality": round(float(quality[j]), 4),
                          "pmi": round(float(table.pmi[i]), 3),
                          "left_entropy": round(float(table.left_entropy[i]), 3),
                          "right_entropy": round(float(table.right_entropy[i]), 3)},
         })
     return out
+
+
+def pu_scores(labelled: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """(P(tag) per row, share of tags among the unlabelled rows) from out-of-fold P(labelled).
+
+    Elkan & Noto: if labelled tags are a random sample of all tags, P(tag | x) = P(labelled | x) / c,
+    with c the mean P(labelled | x) over labelled tags; applied to the odds so it stays a probability.
+    """
+    if not y.any() or y.all():
+        return labelled, 0.0
+    c = max(float(labelled[y].mean()), 1e-6)
+    # odds(P) = odds(g) / c: equal to g / c where g is small, yet below 1 and in g's order above c
+    score = labelled / (labelled + c * (1.0 - labelled))
+    return score, float(score[~y].mean())
 
 
 def cross_fit(x: np.ndarray, y: np.ndarray, folds: np.ndarray, model, seed: int, bar=None,
@@ -107,9 +130,24 @@ def quality_features(table: NgramTable, rows: np.ndarray, tokens: list[list[str]
     return np.column_stack([stats, _pos_onehot([t[0] for t in tokens]), _pos_onehot([t[-1] for t in tokens])])
 
 
+def edge_features(table: NgramTable, corpus: Corpus, tokens: list[list[str]]) -> np.ndarray:
+    """Function words at the edges, from the corpus: the share of documents the first, last and most
+    widespread inner token occurs in, and the first and last token's neighbour variety. 的, 了, 嗯 or
+    今天 are everywhere and next to anything in their genre; tag parts are not."""
+    single = np.flatnonzero(table.n == 1)
+    share = {table.texts[i]: table.df[i] / max(table.n_docs, 1) for i in single}
+    variety = {table.texts[i]: min(table.left_entropy[i], table.right_entropy[i]) for i in single}
+    rows = []
+    for toks in tokens:
+        inner = max((share.get(t, 0.0) for t in toks[1:-1]), default=0.0)
+        rows.append((np.log(share.get(toks[0], 0.0) + 1e-6), np.log(share.get(toks[-1], 0.0) + 1e-6),
+                     np.log(inner + 1e-6), variety.get(toks[0], 0.0), variety.get(toks[-1], 0.0)))
+    return np.array(rows, dtype=float).reshape(len(tokens), 5)
+
+
 def tag_features(tokens: list[list[str]], lib: Library, phrase_tokens: list[tuple[dict, list[str]]]) -> np.ndarray:
-    """Tag-likeness: how much of the n-gram is atomic tags, how many trusted phrases share its
-    category pattern, and filler words at its edges or inside.
+    """Tag-likeness: how much of the n-gram is atomic tags and how many trusted phrases share its
+    category pattern.
 
     The pattern support counts the n-gram itself when it is a trusted phrase: leaving it out would
     make support - 1 (positives) vs support (the rest) a label leak that trees learn exactly.
@@ -133,7 +171,6 @@ def tag_features(tokens: list[list[str]], lib: Library, phrase_tokens: list[tupl
         rows.append((
             len(toks), sum(atomic), sum(atomic) / len(toks), atomic[0], atomic[-1],
             np.log1p(support_leaf.get(leaf_sig(toks), 0)), np.log1p(support_top.get(top_sig(toks), 0)),
-            toks[0] in FILLERS, toks[-1] in FILLERS, sum(t in FILLERS for t in toks[1:-1]),
             sum(map(len, toks)), any(ch.isdigit() for t in toks for ch in t),
             any(ch.isascii() and ch.isalpha() for t in toks for ch in t),
         ))
@@ -142,11 +179,9 @@ def tag_features(tokens: list[list[str]], lib: Library, phrase_tokens: list[tupl
 
 def _pos_onehot(words: list[str]) -> np.ndarray:
     """One-hot coarse POS class of each word (jieba's dictionary tag; eng/unk when it has none)."""
-    out = np.zeros((len(words), len(_POS_CLASSES)))
+    out = np.zeros((len(words), len(POS_CLASSES)))
     for r, w in enumerate(words):
-        tag = _posseg.word_tag_tab.get(w)
-        cls = (_POS_OF_TAG.get(tag[0], "other") if tag else "eng" if w.isascii() else "unk")
-        out[r, _POS_CLASSES.index(cls)] = 1
+        out[r, POS_CLASSES.index(pos_class(w))] = 1
     return out
 
 

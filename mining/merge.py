@@ -42,10 +42,13 @@ def merge(proposals: dict[str, list[dict]], lib: Library) -> list[dict]:
         miss = 1.0
         for s in m["scores"].values():
             miss *= 1.0 - s
-        m["score"] = round(1.0 - miss, 4)
-        m["kind"] = "phrase" if len(m["components"]) >= 2 or "pattern" in m["pipelines"] else "atomic"
+        m["score"] = round(1.0 - miss, 6)
+        # a pattern of several slots ([place.city]旅行vlog) builds a phrase even around one atomic tag
+        multi_slot = m["evidence"].get("pattern", {}).get("pattern_slots", 0) >= 2
+        m["kind"] = "phrase" if len(m["components"]) >= 2 or multi_slot else "atomic"
         out.append(m)
-    out.sort(key=lambda m: (-m["score"], m["key"]))
+    # Equal scores are broken by how often the candidate occurs: the curator sees the commoner one first.
+    out.sort(key=lambda m: (-m["score"], -m["evidence"].get("count", 0), m["key"]))
     return out
 
 

@@ -1,9 +1,12 @@
-"""Pattern pipeline (unsupervised): mine the category patterns phrase tags are built from, match them.
+"""Pattern pipeline (unsupervised): mine the category and POS patterns trusted tags are built from, match them.
 
-A phrase tag's tokens are each either a literal token or the taxonomy category of the atomic tag it
-names (leaf, or the leaf's parent below the top class). Every mix of the two is a pattern variant:
-白色连衣裙 gives [color][dress], 白色[dress], [color]连衣裙 and, one level up, [color][clothing].
-A variant that at least `min_support` trusted phrases share is a pattern, so a literal such as
+A trusted tag's tokens are each either a literal token, the taxonomy category of the atomic tag it
+names (leaf, or the leaf's parent below the top class) or, for a token without a category, its
+dictionary part of speech (mining.pos). Every mix is a pattern variant: 白色连衣裙 gives
+[color][dress], 白色[dress], [color]连衣裙 and, one level up, [color][clothing]; the atomic tag
+北京大学, cut by the plain dictionary, gives [ns][n], [ns]大学 and 北京[n], and as one word its own
+class ([nt]). So a library of atomic tags without categories or phrases still yields patterns.
+A variant that at least `min_support` trusted tags share is a pattern, so a literal such as
 穿搭 in [style]穿搭 survives only when it is frequent. Matching runs over the corpus's frequent
 n-grams; how often a pattern's matches are known tags, and how often matches with the same boundary
 evidence are, score the new ones.
@@ -17,9 +20,10 @@ import numpy as np
 from mining.corpus import Corpus
 from mining.library import Library, components_of
 from mining.ngrams import NgramTable, describe
+from mining.pos import pos_class
 from text.normalize import tag_key
 
-Slot = tuple[str, str]  # ("lit", token text) or ("cat", category id)
+Slot = tuple[str, str]  # ("lit", token text), ("cat", category id) or ("pos", coarse POS class)
 Pattern = tuple[Slot, ...]
 
 MAX_TOKENS = 6
@@ -38,6 +42,8 @@ def token_slots(token: str, lib: Library, parents: dict[str, str], prefer: tuple
         slots.append(("cat", leaf))
         if leaf in parents:
             slots.append(("cat", parents[leaf]))
+    else:
+        slots.append(("pos", pos_class(token)))
     return slots
 
 
@@ -48,26 +54,38 @@ def parent_map(taxonomy_nodes: list[dict]) -> dict[str, str]:
 
 
 def variants(slot_options: list[list[Slot]]) -> list[Pattern]:
-    """All patterns a token sequence fits that keep at least one category slot."""
-    return [p for p in product(*slot_options) if any(kind == "cat" for kind, _ in p)]
+    """All patterns a token sequence fits that keep at least one category or POS slot."""
+    return [p for p in product(*slot_options) if any(kind != "lit" for kind, _ in p)]
 
 
 def mine_patterns(phrase_tokens: list[tuple[dict, list[str]]], lib: Library, parents: dict[str, str], *,
-                  min_support: int = 3) -> dict[Pattern, int]:
-    """Pattern -> number of trusted phrase tags that fit it, for patterns with support >= min_support."""
+                  atomic_tokens: list[tuple[str, list[str]]] = (), min_support: int = 3) -> dict[Pattern, int]:
+    """Pattern -> number of trusted tags that fit it, for patterns with support >= min_support.
+
+    `phrase_tokens`: trusted phrases with their tokens; `atomic_tokens`: (trusted atomic tag id, the
+    name cut by the plain dictionary), each tag counted as one token and, when cut, as its parts."""
     support: dict[Pattern, int] = {}
+
+    def add(options: list[list[Slot]]) -> set[Pattern]:
+        return set(variants(options)) if 1 <= len(options) <= MAX_TOKENS else set()
+
     for phrase, tokens in phrase_tokens:
-        if not 2 <= len(tokens) <= MAX_TOKENS:
-            continue
-        options = [token_slots(t, lib, parents, tuple(phrase["components"])) for t in tokens]
-        for p in set(variants(options)):
+        if len(tokens) >= 2:
+            for p in add([token_slots(t, lib, parents, tuple(phrase["components"])) for t in tokens]):
+                support[p] = support.get(p, 0) + 1
+    for atomic, tokens in atomic_tokens:
+        whole = lib.names[atomic]
+        fits = add([token_slots(whole, lib, parents, (atomic,))])
+        if len(tokens) >= 2:
+            fits |= add([token_slots(t, lib, parents) for t in tokens])
+        for p in fits:
             support[p] = support.get(p, 0) + 1
     return {p: s for p, s in support.items() if s >= min_support}
 
 
 def show(pattern: Pattern) -> str:
-    """Readable form: [place.city]旅行vlog."""
-    return "".join(f"[{v}]" if kind == "cat" else v for kind, v in pattern)
+    """Readable form: [place.city]旅行vlog, [pos:ns][pos:n]."""
+    return "".join(f"[{v}]" if kind == "cat" else f"[pos:{v}]" if kind == "pos" else v for kind, v in pattern)
 
 
 def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: dict[Pattern, int],
@@ -83,16 +101,17 @@ def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: di
     Hot (bursting) matches are flagged in the evidence: this pipeline is the one meant to catch trends.
     """
     literals = {v for p in patterns for kind, v in p if kind == "lit"}
+    lengths = {len(p) for p in patterns}
     slots: dict[int, list[Slot]] = {}
     matches: list[tuple[int, list[Pattern]]] = []
     for i in range(len(table.texts)):
         n = int(table.n[i])
-        if n < 2 or n > MAX_TOKENS or table.count[i] < min_count:
+        if n not in lengths or table.count[i] < min_count:
             continue
         ids = table.tokens(corpus, i)
         for t in ids:
             if t not in slots:
-                slots[t] = [s for s in token_slots(corpus.vocab[t], lib, parents) if s[0] == "cat" or s[1] in literals]
+                slots[t] = [s for s in token_slots(corpus.vocab[t], lib, parents) if s[0] != "lit" or s[1] in literals]
         options = [slots[t] for t in ids]
         if not all(options):
             continue  # a token that is neither a tag nor a pattern literal: no pattern can fit
@@ -114,11 +133,13 @@ def match_patterns(table: NgramTable, corpus: Corpus, lib: Library, patterns: di
         tokens = [corpus.vocab[t] for t in table.tokens(corpus, i)]
         out.append({
             "name": table.texts[i], "key": key,
-            "components": components_of(tokens, lib), "score": round(score, 4),
-            "evidence": {**describe(table, corpus, i), "pattern": show(best), "pattern_support": patterns[best],
+            "components": components_of(tokens, lib), "score": round(score, 6),
+            "evidence": {**describe(table, corpus, i), "pattern": show(best), "pattern_slots": len(best),
+                         "pattern_support": patterns[best],
                          "pattern_precision": round(precision[best], 4), "patterns_matched": len(fits),
                          "boundary_precision": round(cell_share[cells[i]], 4)},
         })
+    # Ties (matches of one pattern in one boundary cell) are broken by count.
     out.sort(key=lambda c: (-c["score"], -c["evidence"]["count"], c["key"]))
     return out
 

@@ -13,6 +13,7 @@ from mining.ngrams import build_ngrams
 from text.normalize import normalize, tag_key
 from mining.patterns import match_patterns, mine_patterns, parent_map
 from mining.variants import variant_features
+from taxonomy.classify import thuocl_words
 from taxonomy.tree import flatten
 
 PIPELINES = ("autophrase", "pattern")
@@ -20,13 +21,16 @@ PIPELINES = ("autophrase", "pattern")
 
 def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
          pipelines: tuple[str, ...] = PIPELINES, top_k: int | None = None, progress: bool = True,
-         min_count: int = 2, workers: int | None = None, seed: int = 0) -> list[dict]:
+         min_count: int = 2, workers: int | None = None, seed: int = 0,
+         knowledge_base: Iterable[str] | None = None) -> list[dict]:
     """Candidates best first: {id, key, name, kind, components, score, pipelines, scores, evidence}.
 
     `docs`: {"id", "text", "date"} (a video's joined text fields, or a search query), read once as a
     stream. `tags`: the library (tags.jsonl rows); its approved (or status-less) tags are the trusted
     set, all of them are never proposed again. `now` (ISO date, date or datetime; default the latest
     document date) ends the trend window. `min_count`: occurrences the statistical pipeline needs.
+    `knowledge_base`: words of a general lexicon, extra distant positives for the statistical
+    pipeline (default THUOCL's domain lexicons), so a small library still trains it.
     """
     unknown = set(pipelines) - set(PIPELINES)
     if unknown:
@@ -39,7 +43,11 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     corpus = build_corpus(docs, tokenizer, workers=workers, progress=progress)
     phrase_tokens = [(p, tokenizer.lcut(normalize(p["name"]))) for p in lib.phrases]
     parents = parent_map(flatten(taxonomy))
-    patterns = mine_patterns(phrase_tokens, lib, parents) if "pattern" in pipelines else {}
+    patterns = {}
+    if "pattern" in pipelines:
+        plain = make_tokenizer(())  # the dictionary's own cut of an atomic tag shows how it is built
+        atomic_tokens = [(a, plain.lcut(normalize(lib.names[a]))) for a in sorted(set(lib.atomic_by_key.values()))]
+        patterns = mine_patterns(phrase_tokens, lib, parents, atomic_tokens=atomic_tokens)
     # A pattern match is evidence even when seen once (a new tag in a known construction); n-grams made
     # only of tags and pattern literals are therefore counted from one occurrence on, and only those.
     literals = {v for p in patterns for kind, v in p if kind == "lit"}
@@ -49,8 +57,10 @@ def mine(docs: Iterable[dict], tags: list[dict], taxonomy: dict, *, now=None,
     slips = variant_features(table.keys, table.count, lib.trusted_keys)
     proposals = {}
     if "autophrase" in pipelines:
+        kb = thuocl_words() if knowledge_base is None else knowledge_base
         proposals["autophrase"] = mine_autophrase(table, corpus, lib, phrase_tokens, slips, min_count=min_count,
-                                                  seed=seed, progress=progress)
+                                                  knowledge_base=frozenset(tag_key(w) for w in kb), seed=seed,
+                                                  progress=progress)
     if "pattern" in pipelines:
         proposals["pattern"] = match_patterns(table, corpus, lib, patterns, parents, slips, min_count=1)
     merged = merge(proposals, lib)

@@ -29,7 +29,7 @@ def sound_key(text: str) -> str:
 
 
 def variant_features(texts: list[str], counts: np.ndarray, known: frozenset[str] | set[str]) -> np.ndarray:
-    """(m, 4): [sounds like a known tag, max count of a same-sounding n-gram / own count,
+    """(m, 4): [sounds like a known tag and is rarer, max count of a same-sounding n-gram / own count,
     is a known tag cut short by <= MAX_CUT chars, max count of an n-gram it cuts short / own count].
 
     `texts` are keys (see normalize.tag_key) with their corpus `counts`; `known` are tag keys.
@@ -45,12 +45,15 @@ def variant_features(texts: list[str], counts: np.ndarray, known: frozenset[str]
         for cut in range(1, MAX_CUT + 1):
             if len(t) - cut >= 2:
                 longer[t[:-cut]] = max(longer.get(t[:-cut], 0), c)
+    seen = dict(zip(texts, counts.tolist()))
     out = np.zeros((len(texts), 4))
     for r, (t, s, c) in enumerate(zip(texts, sounds, counts.tolist())):
-        other = known_sound.get(s)
-        out[r, 0] = other is not None and other != t
-        top, top_text = loudest[s]
-        out[r, 1] = top / c if top_text != t else 0.0
+        if len(t) >= 2:  # one character shares its sound with dozens (水, 谁): no evidence of a slip
+            other = known_sound.get(s)
+            # a slip is rarer than what it is a slip of (when the corpus shows that one at all)
+            out[r, 0] = other is not None and other != t and seen.get(other, c + 1) > c
+            top, top_text = loudest[s]
+            out[r, 1] = top / c if top_text != t else 0.0
         out[r, 2] = t in known_cut
         out[r, 3] = longer.get(t, 0) / c
     return out

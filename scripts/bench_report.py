@@ -138,10 +138,74 @@ def _security_section(r: dict) -> list[str]:
     return lines
 
 
+def _mining_real_section(r: dict) -> list[str]:
+    c = r["corpus"]
+    lines = [f"Real text: {c['source']}, {c['documents']:,} lines as documents; {c['annotated_entities']:,} annotated "
+             f"proper nouns and noun compounds, {c['library_tags']:,} of them the library "
+             f"({c['library_phrase_tags']:,} phrase tags), {c['hidden']:,} hidden ({c['hidden_minable']:,} annotated "
+             f">= 3 times: the minable ones). p@N: precision against the hidden entities; proxy: against "
+             f"{c['proxy_lexicon']}; recall of the minable hidden entities. All lists from the same run.", "",
+             "| list | p@50 | p@100 | p@200 | p@500 | p@1000 | proxy p@100 | proxy p@1000 | recall top 1,000 | recall all | candidates |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, m in r["results"].items():
+        lines.append(f"| {name} | {m['p@50']} | {m['p@100']} | {m['p@200']} | {m['p@500']} | {m['p@1000']} | "
+                     f"{m['proxy_p@100']} | {m['proxy_p@1000']} | {m['recall_minable_top1000']} | "
+                     f"{m['recall_minable']} | {m['candidates']:,} |")
+    a, t, met = r["achieved"], r["targets"], r["met"]
+    yes = lambda k: "met" if met[k] else "**MISSED**"  # noqa: E731
+    g = r["tagkg"]
+    lines += ["", f"Targets: merged p@100 {a['precision_at_100_over_jieba']}x jieba frequency (>= "
+              f"{t['precision_at_100_over_jieba']}x: {yes('precision_at_100_over_jieba')}); recall in the top "
+              f"1,000 jieba + {a['recall_top1000_minus_jieba']:+} (>= +{t['recall_top1000_over_jieba_plus']}: "
+              f"{yes('recall_top1000_over_jieba_plus')}); pattern candidates from an atomic-only library "
+              f"{a['pattern_candidates_atomic_only_library']:,} ({yes('pattern_candidates_atomic_only_library')}).",
+              "", f"tagkg mine: {g['seconds']} s, peak {g['peak_memory_gb']} GB, {g['candidates']:,} candidates, "
+              f"{g['found_by_both']:,} found by both pipelines, {g['distinct_scores_top100']} distinct scores in the "
+              f"top 100. Baselines: " + ", ".join(f"{k} {v} s" for k, v in r["baseline_seconds"].items()) + "."]
+    if "small_library" in r:
+        s = r["small_library"]
+        lines += ["", f"Small library ({s['library_tags']} tags of the library half, same hidden gold): "
+                  + ", ".join(f"{k} p@100 {v['p@100']}, recall top 1,000 {v['recall_minable_top1000']}"
+                              for k, v in s["results"].items()) + "."]
+    rv = r["reviews"]
+    lines += ["", f"Second corpus, {rv['source']} ({rv['documents']:,} reviews, {rv['library']}): "
+              f"{rv['candidates']:,} candidates in {rv['seconds']} s; no gold, the top 50 for a reader to judge:", "",
+              "tagkg: " + ", ".join(rv["tagkg_top50"]), "", "jieba frequency: " + ", ".join(rv["jieba_frequency_top50"])]
+    return lines
+
+
+def _classify_real_section(r: dict) -> list[str]:
+    c, cl = r["corpus"], r["classification"]
+    lines = [f"Real words: {c['source']}; truth is the annotators' tag ("
+             + ", ".join(f"{k} -> {v}" for k, v in c["truth"].items()) + f"); {c['library_references']:,} words "
+             f"are the classified library the kNN step votes with, {c['classified']:,} are classified.", "",
+             "| top class | words | top-class accuracy | unresolved | kNN only | majority baseline | target met |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    base = cl["majority_baseline"]["per_top_class"]
+    for top, m in cl["full"]["per_top_class"].items():
+        lines.append(f"| {top} | {m['n']:,} | {m['top_accuracy']} | {m['unresolved']} | "
+                     f"{cl['knn_only']['per_top_class'][top]['top_accuracy']} | {base[top]} | "
+                     f"{'yes' if r['met'][top] else '**MISSED**'} |")
+    lines += ["", f"Overall top-class accuracy {cl['full']['overall']['top_accuracy']} (kNN only "
+              f"{cl['knn_only']['overall']['top_accuracy']}; majority baseline, always "
+              f"{cl['majority_baseline']['predicts']}, {cl['majority_baseline']['overall_top_accuracy']}). "
+              f"Target: >= {r['target']['top_accuracy_per_class']} per class and above the baseline.", "",
+              "Per method (coverage, top-class accuracy): " + ", ".join(
+                  f"{k} {v['coverage']} / {v['top_accuracy']}" for k, v in cl["full"]["per_method"].items()) + ".", "",
+              "Common nouns (no annotated class), share per predicted top class: " + ", ".join(
+                  f"{k} {v}" for k, v in r["common_nouns"]["top_class_share"].items()) + "."]
+    return lines
+
+
 RENDERERS = {
     "load": ("Loading (bench/load.py)", _load_section),
-    "mining": ("Tag mining on 100k videos (bench/mining.py)", _generic_section),
-    "classify": ("Atomic classification, phrase structure, dimensions (bench/classify.py)", _generic_section),
+    "mining": ("Tag mining on 100k generated demo videos (bench/mining.py): figures on generated text, "
+               "whose phrases the miner's patterns come from", _generic_section),
+    "mining_real": ("Tag mining on real text: People's Daily 1998 (bench/mining_real.py)", _mining_real_section),
+    "classify": ("Atomic classification, phrase structure, dimensions on the generated demo library "
+                 "(bench/classify.py): figures on generated text", _generic_section),
+    "classify_real": ("Atomic classification on real words: People's Daily 1998 (bench/classify_real.py)",
+                      _classify_real_section),
     "gnn": ("GNN cross-modal retrieval (bench/gnn.py)", _generic_section),
     "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
     "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),

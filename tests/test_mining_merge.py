@@ -50,3 +50,14 @@ def test_new_only_drops_previously_proposed_keys():
     week1 = merge({"pattern": [_cand("红色卫衣", 0.5), _cand("白色卫衣", 0.4)]}, lib)
     week2 = merge({"pattern": [_cand("红色卫衣", 0.6), _cand("黑色卫衣", 0.4)]}, lib)
     assert [c["name"] for c in new_only(week2, (c["key"] for c in week1))] == ["黑色卫衣"]
+
+
+def test_equal_scores_are_ordered_by_count_and_a_multi_slot_pattern_makes_a_phrase():
+    lib = build_library(TAGS)
+    rare, common = _cand("甲乙", 0.5), _cand("丙丁", 0.5)
+    common["evidence"]["count"] = 50
+    hall = _cand("深圳音乐厅", 0.4, [], pattern="[pos:ns]音乐厅", pattern_slots=2)
+    place = _cand("南京", 0.3, [], pattern="[pos:ns]", pattern_slots=1)
+    out = merge({"autophrase": [rare, common], "pattern": [hall, place]}, lib)
+    assert [c["name"] for c in out] == ["丙丁", "甲乙", "深圳音乐厅", "南京"]
+    assert out[2]["kind"] == "phrase" and out[3]["kind"] == "atomic"

@@ -75,3 +75,27 @@ def test_matching_needs_min_count():
     slips = np.zeros((len(table.texts), 4))
     assert match_patterns(table, corpus, lib, patterns, parents, slips, min_count=2) == []
     assert [c["name"] for c in match_patterns(table, corpus, lib, patterns, parents, slips, min_count=1)] == ["红色卫衣"]
+
+
+def test_an_atomic_only_library_without_categories_yields_pos_patterns_and_candidates():
+    """No phrase tags, no categories: the atomic tags' dictionary POS, and how the dictionary cuts
+    them (上海音乐厅 = 上海 + 音乐厅), are the patterns; new places and halls are proposed."""
+    from mining.pipeline import mine
+
+    names = ["北京", "上海", "广州", "深圳", "天津音乐厅", "上海音乐厅", "广州音乐厅", "北京大学", "南京大学", "武汉大学"]
+    tags = [{"id": f"a{i}", "name": n, "kind": "atomic", "aliases": []} for i, n in enumerate(names)]
+    lib = build_library(tags)
+    atomic_tokens = [(f"a{i}", make_tokenizer(()).lcut(n)) for i, n in enumerate(names)]
+    patterns = {show(p): s for p, s in mine_patterns([], lib, {}, atomic_tokens=atomic_tokens).items()}
+    assert patterns["[pos:ns]"] == 4 and patterns["[pos:ns]音乐厅"] == 3 and patterns["[pos:nt]"] == 3
+    assert "[pos:ns][pos:nt]" in patterns  # jieba's dictionary tags 音乐厅 nt
+    texts = ["他去了南京", "南京的冬天", "来自武汉", "武汉很热", "今晚在深圳音乐厅演出", "深圳音乐厅很大",
+             "四川大学的学生", "考上四川大学", "北京和上海", "广州的早茶", "今天很热", "很热的冬天"]
+    cands = {c["name"]: c for c in mine([{"id": str(i), "text": t, "date": None} for i, t in enumerate(texts)], tags,
+                                        load_taxonomy(), pipelines=("pattern",), progress=False, workers=1)}
+    assert {"南京", "武汉", "四川大学", "深圳音乐厅"} <= set(cands)
+    assert cands["南京"]["evidence"]["pattern"]["pattern"] == "[pos:ns]" and cands["南京"]["kind"] == "atomic"
+    hall = cands["深圳音乐厅"]
+    assert hall["kind"] == "phrase" and hall["components"] == ["a3"]
+    assert hall["evidence"]["pattern"]["pattern"] in ("[pos:ns]音乐厅", "[pos:ns][pos:nt]")
+    assert "很热" not in cands and "冬天" not in cands  # no trusted tag is built like them

@@ -55,7 +55,7 @@ def test_classifier_ranks_unknown_phrases_above_fragments():
     table = build_ngrams(corpus, progress=False)
     phrase_tokens = [(p, tok.lcut(normalize(p["name"]))) for p in lib.phrases]
     slips = variant_features(table.keys, table.count, lib.trusted_keys)
-    cands = mine_autophrase(table, corpus, lib, phrase_tokens, slips, min_score=0.0, progress=False)
+    cands = mine_autophrase(table, corpus, lib, phrase_tokens, slips, above_chance=False, progress=False)
     names = [c["name"] for c in cands]
     top = names[:len(hidden)]
     assert len(set(top) & hidden) >= 0.9 * len(hidden), top
@@ -103,3 +103,17 @@ def test_mine_handles_an_empty_corpus_and_rejects_a_bad_now():
         assert "now" in str(e)
     else:
         raise AssertionError("a bad `now` was accepted")
+
+
+def test_pu_scores_keep_the_order_and_estimate_the_share_of_tags():
+    from mining.autophrase import pu_scores
+
+    labelled = np.array([0.9, 0.5, 0.3, 0.2, 0.1, 0.05, 0.01])
+    y = np.array([True, True, True, False, False, False, False])
+    score, prior = pu_scores(labelled, y)
+    assert (np.diff(score) < 0).all() and score.max() < 1  # same order, still a probability
+    c = labelled[y].mean()  # the share of P(labelled) a labelled tag gets: 0.567
+    assert np.isclose(score[-1], 0.01 / (0.01 + c * 0.99)) and score[-1] > 0.01  # about g / c when g is small
+    assert np.isclose(prior, score[~y].mean())
+    same, zero = pu_scores(labelled, np.zeros(7, bool))
+    assert (same == labelled).all() and zero == 0.0  # nothing labelled: nothing to correct by

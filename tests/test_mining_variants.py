@@ -21,3 +21,12 @@ def test_variant_features():
     assert f[4, 0] == 0 and f[4, 1] == 200 / 10  # typo of a commoner n-gram
     assert f[5, 3] == 200 / 5  # 红色卫衣 cut short
     assert f[6].tolist() == [0, 0, 0, 0]
+
+
+def test_one_character_and_commoner_look_alikes_are_no_slips():
+    # 水 sounds like the tag 谁 but one character shares its sound with dozens; 黄河 is commoner than
+    # the known 黄荷, so it is no slip of it (a slip is rarer than what it is a slip of) ...
+    f = variant_features(["水", "黄河", "黄荷"], np.array([500, 300, 4]), {"谁", "黄荷"})
+    assert f[0].tolist() == [0, 0, 0, 0]
+    assert f[1].tolist() == [0, 0, 0, 0]
+    assert f[2, 0] == 0 and f[2, 1] == 300 / 4  # ... while the rare 黄荷 looks like a slip of 黄河
