@@ -32,7 +32,10 @@ class JsonErrorChannel(HTTPChannel):
 def make_server(app, host: str, port: int, threads: int):
     """A waitress server (not yet running) with JSON error answers on every listening socket."""
     sockets: dict = {}
-    server = create_server(app, map=sockets, host=host, port=port, threads=threads)
+    settings = app.config["SETTINGS"]
+    # Waitress buffers a whole body (chunked ones too) before Flask sees its size; its own cap is 1 GB.
+    biggest = max(settings.api_max_body_bytes, settings.api_max_import_bytes)
+    server = create_server(app, map=sockets, host=host, port=port, threads=threads, max_request_body_size=biggest)
     for listener in sockets.values():
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = JsonErrorChannel
