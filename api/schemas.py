@@ -80,6 +80,12 @@ class ImportQuery(In):
     format: Literal["jsonl", "csv"] = "jsonl"
 
 
+class UploadQuery(In):
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
+    ocr: bool = True
+    tag: bool = True
+
+
 # --- bodies -------------------------------------------------------------------------------------------
 
 class ProductIn(In):
@@ -270,6 +276,22 @@ class HistoryOut(Out):
 
 class TagRows(RootModel[list[dict[str, Any]]]):
     """The library as a JSON array of rows in the loader's `tags` format."""
+
+
+class IngestOut(Out):
+    id: str | None
+    ingested: bool
+    skipped: bool
+    rejects: list[dict[str, Any]]
+    video: dict[str, Any] | None = None
+    keyframes: list[dict[str, Any]] = []
+    tags: dict[str, Any] | None = None
+
+
+class KeyframesOut(Out):
+    id: str
+    keyframes: list[dict[str, Any]]
+    near_duplicates: list[dict[str, Any]]
 
 
 class LoadOut(Out):

@@ -15,6 +15,10 @@ from media.keyframes import Keyframe, extract_keyframes
 from media.limits import IMAGE_SUFFIXES, Limits, MediaError
 from media.probe import Probe, probe
 
+# No Python log callback: with one (even at FATAL), a decode error inside FFmpeg's frame threads left the
+# next file's decode deadlocked (measured: corrupt file, then a good one). A file's reject line says what matters.
+av.logging.set_level(None)
+
 
 @dataclass
 class FrameInfo:

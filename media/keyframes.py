@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import av
 import numpy as np
 
-from media.limits import Limits, MediaError
+from media.limits import Limits, MediaError, ffmpeg_reason
 
 SIG_W, SIG_H = 32, 18           # the grey signature compared between frames
 BLACK = 0.06                    # a cover darker than this (mean, 0..1) is a fade-in; take the next frame
@@ -102,7 +102,7 @@ def _scan(path: str, duration: float, limits: Limits, key_only: bool) -> tuple[l
     try:
         container = av.open(path)
     except av.error.FFmpegError as e:
-        raise MediaError("decode", f"cannot open: {e}") from None
+        raise MediaError("decode", f"cannot open: {ffmpeg_reason(e)}") from None
     with container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -131,11 +131,7 @@ def _scan(path: str, duration: float, limits: Limits, key_only: bool) -> tuple[l
                 grey = frame.reformat(width=SIG_W, height=SIG_H, format="gray").to_ndarray()
                 sel.add(t, signature(grey), frame)
         except av.error.FFmpegError as e:
-            raise MediaError("decode", f"the stream is damaged after {decoded} decoded frames ({_short(e)})") from None
+            raise MediaError("decode", f"the stream is damaged after {decoded} decoded frames ({ffmpeg_reason(e)})") from None
         if decoded == 0:
             raise MediaError("decode", "the video stream holds no decodable frame (truncated file?)")
         return sel.result(), decoded, t
-
-
-def _short(e: Exception) -> str:
-    return str(e).split(";")[0][:200]

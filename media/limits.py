@@ -1,6 +1,7 @@
 """What a media file may be, and the error a file that breaks a rule gets (file, stage, reason)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Codecs FFmpeg (inside PyAV) decodes well and short-video platforms deliver; anything else is refused
@@ -27,6 +28,11 @@ class Limits:
     max_frames_in_folder: int = 64        # a frame folder: images kept, evenly spread
     max_subtitle_chars: int = 50_000      # matches the asr field's limit
     analysis_side: int = 720              # keyframes are kept with their short side at most this (720p) for OCR
+
+
+def ffmpeg_reason(e: Exception) -> str:
+    """FFmpeg's message without the errno and the file name: "Invalid data found when processing input"."""
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", str(e)).split(":")[0].strip()[:200] or type(e).__name__
 
 
 class MediaError(Exception):

@@ -1,13 +1,12 @@
 """Open a media file and check it against the limits before anything is decoded."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
 
-from media.limits import VIDEO_CODECS, Limits, MediaError
+from media.limits import VIDEO_CODECS, Limits, MediaError, ffmpeg_reason
 
 
 @dataclass
@@ -34,7 +33,7 @@ def probe(path: Path, limits: Limits) -> Probe:
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, UnicodeDecodeError) as e:
-        raise MediaError("probe", f"not a readable video file ({_short(e)})") from None
+        raise MediaError("probe", f"not a readable video file ({ffmpeg_reason(e)})") from None
     with container:
         if not container.streams.video:
             kinds = sorted({s.type for s in container.streams}) or ["none"]
@@ -66,8 +65,3 @@ def _duration(container, stream) -> float | None:
     if container.duration:
         return container.duration / 1_000_000
     return None
-
-
-def _short(e: Exception) -> str:
-    """FFmpeg's message without the errno and the file name: "Invalid data found when processing input"."""
-    return re.sub(r"^\[Errno -?\d+\]\s*", "", str(e)).split(":")[0].strip() or type(e).__name__

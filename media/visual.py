@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-MODEL = "efficientnet-lite0-imagenet"
+MODEL = "efficientnet-lite0"     # the name video/record.py knows (VISUAL_MODELS: 1280-d)
 DIM = 1280
 SIZE = 224
 MEAN, STD = 0.498, 0.502        # the weights' own preprocessing: x in [0, 1], (x - 0.498) / 0.502

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CHANNELS = ("text", "product", "query", "crossmodal", "similar", "visual")
+CHANNELS = ("text", "product", "query", "crossmodal", "similar", "visual", "zeroshot", "neardup")
 MAX_EVIDENCE = 3  # evidence items kept per channel: enough to explain, small enough to store on an edge
 
 

@@ -13,7 +13,7 @@ FEATURES = (
     "text_count", "text_aligned", "text_inside",
     "product", "product_category",
     "query", "query_clicks", "query_exact", "query_contains", "query_embedding",
-    "crossmodal", "crossmodal_rrank", "similar", "similar_n", "visual",
+    "crossmodal", "crossmodal_rrank", "similar", "similar_n", "visual", "zeroshot", "neardup",
     "n_channels", "is_phrase", "name_len", "prior",
     "ctx_fields", "ctx_products", "ctx_queries",
     "cos_text", "cos_gnn", "cos_visual", "has_visual",
@@ -26,7 +26,7 @@ INDEX = {f: i for i, f in enumerate(FEATURES)}
 TEXT_SCALE = 2.8      # a tag named in all four fields scores 1.0 + 0.6 + 0.4 + 0.8
 # Recall-only score (no model): how much each channel's raw score counts; see recall_score.
 RECALL_WEIGHTS = {"text": 2.0, "text_title": 0.7, "text_inside": -1.0, "product": 0.6, "query": 2.0,
-                  "crossmodal": 1.0, "similar": 1.5, "visual": 0.5, "n_channels": 1.5}
+                  "crossmodal": 1.0, "similar": 1.5, "visual": 0.5, "zeroshot": 3.5, "neardup": 1.5, "n_channels": 1.5}
 RECALL_BIAS = -2.5
 
 
@@ -68,6 +68,9 @@ def features(merged: list[Merged], is_phrase: np.ndarray, name_len: np.ndarray, 
             row[INDEX["similar_n"]] = ev["similar"][0]["n"] / 10
         if "visual" in s:
             row[INDEX["visual"]] = s["visual"]
+        for media in ("zeroshot", "neardup"):      # tagging/media_channels.py
+            if media in s:
+                row[INDEX[media]] = s[media]
         row[INDEX["n_channels"]] = len(s) / len(CHANNELS)
         row[INDEX["is_phrase"]] = is_phrase[m.row]
         row[INDEX["name_len"]] = name_len[m.row] / 10

@@ -36,6 +36,7 @@ class Settings:
     open_reads: bool = True
     api_max_body_bytes: int = 1_048_576
     api_max_import_bytes: int = 64 * 1_048_576
+    api_max_upload_bytes: int = 512 * 1_048_576     # POST /v1/videos: one media file, streamed to disk
     api_query_timeout_s: float = 10.0
     cypher_timeout_s: float = 5.0
     cypher_max_rows: int = 1000
@@ -68,6 +69,7 @@ class Settings:
             open_reads=(get("TAGKG_OPEN_READS") or "true").strip().lower() not in ("0", "false", "no", "off"),
             api_max_body_bytes=int(get("TAGKG_API_MAX_BODY_BYTES") or 1_048_576),
             api_max_import_bytes=int(get("TAGKG_API_MAX_IMPORT_BYTES") or 64 * 1_048_576),
+            api_max_upload_bytes=int(get("TAGKG_API_MAX_UPLOAD_BYTES") or 512 * 1_048_576),
             api_query_timeout_s=float(get("TAGKG_API_QUERY_TIMEOUT_S") or 10.0),
             cypher_timeout_s=float(get("TAGKG_CYPHER_TIMEOUT_S") or 5.0),
             cypher_max_rows=int(get("TAGKG_CYPHER_MAX_ROWS") or 1000),

@@ -1,6 +1,7 @@
 """The input record of one video: text fields normalised once, products, clicked queries, media features."""
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ class VideoRecord:
     visual: list[float] | None = None                          # (visual_dim,) pooled keyframe features
     visual_model: str | None = None
     keyframe_hashes: list[str] = field(default_factory=list)
+    # media/ingest.py: {index, t, ocr: [{text, box, conf}], classes: [[ImageNet class, p]]} per keyframe
+    keyframes: list[dict] = field(default_factory=list)
+    near_duplicates: list[tuple[str, float]] = field(default_factory=list)   # (video id, pHash distance)
 
     def fields(self) -> dict[str, str]:
         return {f: getattr(self, f) for f in FIELDS}
@@ -79,4 +83,15 @@ def from_row(row: dict) -> VideoRecord:
         queries=_queries(row.get("queries")),
         visual=check_visual(row.get("visual"), row.get("visual_model"), where=f"video {row.get('id') or ''} visual".strip()),
         visual_model=row.get("visual_model"),
-        keyframe_hashes=list(row.get("keyframe_hashes") or ()))
+        keyframe_hashes=list(row.get("keyframe_hashes") or ()),
+        keyframes=[_keyframe(k) for k in row.get("keyframes") or ()],
+        near_duplicates=[(str(v), float(d)) for v, d in row.get("near_duplicates") or ()])
+
+
+def _keyframe(k: dict) -> dict:
+    """A keyframe as stored (OCR lines and classes as JSON text on the node) or as given (lists)."""
+    out = dict(k)
+    for key in ("ocr", "classes"):
+        if isinstance(out.get(key), str):
+            out[key] = json.loads(out[key])
+    return out

@@ -234,8 +234,8 @@ async function videoView(id) {
   const form = el("form", { class: "filters" }, input, el("button", { type: "submit" }, "Open"));
   form.addEventListener("submit", e => { e.preventDefault(); location.hash = "#/video/" + encodeURIComponent(input.value.trim()); });
   if (!id) return show(el("h1", {}, "Video"), form);
-  const [video, tags] = await Promise.all([api(`/v1/videos/${encodeURIComponent(id)}`),
-    api(`/v1/videos/${encodeURIComponent(id)}/tags?limit=100`)]);
+  const [video, tags, media] = await Promise.all([api(`/v1/videos/${encodeURIComponent(id)}`),
+    api(`/v1/videos/${encodeURIComponent(id)}/tags?limit=100`), api(`/v1/videos/${encodeURIComponent(id)}/keyframes`)]);
   const evidence = el("div", { id: "evidence" });
   const why = t => async () => {
     const w = await api(`/v1/videos/${encodeURIComponent(id)}/tags/${encodeURIComponent(t.id)}/why`);
@@ -251,7 +251,20 @@ async function videoView(id) {
         el("td", {}, t.score === null ? "" : Number(t.score).toFixed(3)), el("td", {}, (t.channels || []).join(", ")),
         el("td", {}, el("button", { onclick: why(t.tag) }, "why?")))))
       : el("p", { class: "muted" }, "no tags yet"),
-    evidence);
+    evidence, keyframesCard(media));
+}
+
+// Keyframes of an ingested video: thumbnail, time, OCR lines read on it, top ImageNet classes.
+function keyframesCard(media) {
+  if (!media.keyframes.length) return null;
+  return el("div", {}, el("h2", {}, "Keyframes"),
+    el("div", { id: "keyframes", class: "frames" }, media.keyframes.map(k => el("figure", { class: "frame" },
+      k.thumb ? el("img", { src: k.thumb, alt: `frame ${k.index}` }) : null,
+      el("figcaption", {}, el("div", { class: "muted" }, `#${k.index} · ${Number(k.t).toFixed(1)} s${k.cover ? " · cover" : ""}`),
+        k.ocr.map(l => el("div", { class: "ocr-line" }, l.text, el("span", { class: "muted" }, ` ${Number(l.conf).toFixed(2)}`))),
+        el("div", { class: "muted" }, k.classes.slice(0, 2).map(c => `${c[0]} ${Number(c[1]).toFixed(2)}`).join(" · ")))))),
+    media.near_duplicates.length ? el("p", {}, "Near duplicates: ", media.near_duplicates.map(d =>
+      [el("a", { href: "#/video/" + encodeURIComponent(d.id) }, d.title || d.id), el("span", { class: "muted" }, ` (${d.distance} bits) `)])) : null);
 }
 
 // --- routing ---------------------------------------------------------------------------------------
