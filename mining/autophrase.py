@@ -1,9 +1,11 @@
 """AutoPhrase-style semi-supervised pipeline: phrase quality from corpus statistics, then "is it a tag"
 from the quality score, tag-likeness and surface-variant (typo, truncation) features.
 
-Distant supervision: n-grams whose key is a trusted tag (name or alias) or a word of a general
-lexicon (the knowledge base, as AutoPhrase uses Wikipedia titles) are positives, all other frequent
-n-grams are unlabelled and trained as (noisy) negatives, sampled. Both classifiers are cross-fitted:
+Distant supervision: n-grams whose key is a trusted tag (name or alias) are positives, all other
+frequent n-grams are unlabelled and trained as (noisy) negatives, sampled. The first stage (phrase
+quality: is it a complete, meaningful unit?) also takes the words of a general lexicon as positives
+(the knowledge base, as AutoPhrase uses Wikipedia titles), so a small library still learns what a
+unit looks like; the second (is it a tag in this library's sense?) learns from the library alone. Both classifiers are cross-fitted:
 every n-gram is scored by models that never saw it, so a valid tag missing from the library, labelled
 negative by construction, is not scored low merely because it was memorised as a negative. The
 score is then read as positive-unlabelled learning (Elkan & Noto): P(labelled | x) divided by the
@@ -38,8 +40,8 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
     best first (ties by phrase quality, then count).
 
     `slips`: variants.variant_features of every table row (typo and truncation evidence).
-    `knowledge_base`: keys of general-lexicon words, extra distant positives (never proposed less
-    for being in it: the label only trains the folds that do not score the word).
+    `knowledge_base`: keys of general-lexicon words, extra distant positives of the quality stage
+    (never proposed less for being in it: the label only trains the folds that do not score the word).
     The list ends where a candidate is no more likely a tag than an unlabelled n-gram on average
     (PU score below the estimated share of tags among the unlabelled): a cut set by the corpus
     itself, which keeps the tags the model ranks above chance (`above_chance=False`: the whole list).
@@ -49,10 +51,11 @@ def mine_autophrase(table: NgramTable, corpus: Corpus, lib: Library, phrase_toke
         return []
     tokens = [[corpus.vocab[t] for t in table.tokens(corpus, int(i))] for i in rows]
     keys = [table.keys[i] for i in rows]
-    y = np.array([k in lib.trusted_keys or k in knowledge_base for k in keys])
+    y = np.array([k in lib.trusted_keys for k in keys])
+    in_kb = np.array([k in knowledge_base for k in keys], dtype=bool)
     folds = np.array([int(hashlib.sha1(k.encode()).hexdigest()[:8], 16) % FOLDS for k in keys])
     bar = tqdm(total=2 * FOLDS, desc="autophrase", disable=not progress)
-    quality = cross_fit(quality_features(table, rows, tokens), y, folds, _forest(seed), seed, bar)
+    quality = cross_fit(quality_features(table, rows, tokens), y | in_kb, folds, _forest(seed), seed, bar)
     tag_x = np.column_stack([quality, tag_features(tokens, lib, phrase_tokens), edge_features(table, corpus, tokens),
                              slips[rows]])
     with threadpool_limits(1):  # OpenMP threads contending on a shared 2-core machine run 20x slower

@@ -66,3 +66,11 @@ def test_classify_uses_evidence_first_then_knn():
     knn_only = classify(["99元"], ["参考甲"], ["event.vlog"], lambda n: np.array([[1.0, 0.0]] * len(n)),
                         k=1, use_lexicon=False)
     assert knn_only[0].method == "knn" and knn_only[0].leaf == "event.vlog"
+
+
+def test_the_mining_knowledge_base_is_thuocl_names_without_idioms_or_everyday_words():
+    from taxonomy.classify import thuocl_words
+
+    words = thuocl_words()
+    assert {"罗汉果", "口腔科"} <= words  # food, medicine
+    assert words.isdisjoint({"根深蒂固", "推荐", "分享"})  # idioms (成语) and the finance list's verbs
