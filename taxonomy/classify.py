@@ -41,12 +41,14 @@ class Assignment:
 
 # --- rules: closed numeric and calendar forms ----------------------------------------------------------
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万半]+)"
+_DAY_NUM = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"  # a month, day or hour: 12, 十二, 三十一, 七八 (about 7 or 8)
 _UNITS_QTY = "天 分钟 周 件 款 步 个月 套 次 道 双 瓶 招 份 杯 组 小时 支 盒 种 条 个 秒 周年 遍 页 本 张".split()
 _RULES: tuple[tuple[re.Pattern, str, str], ...] = tuple((re.compile(p), leaf, method) for p, leaf, method in (
-    (r"^(?:19|20)\d\d年$", "time.year", "rule:date"),
+    (r"^(?:19|20)\d\d年$|^\d{3,4}年$|^[〇零一二三四五六七八九]{2,4}年$", "time.year", "rule:date"),
     (r"^(?:\d0|[一二三四五六七八九]十)年代$|^千禧年$", "time.year", "rule:date"),
-    (r"^\d{1,2}(?:点|点半|:\d\d)$", "time.daypart", "rule:time"),
-    (r"^\d{1,2}月\d{1,2}[日号]$|^\d{1,2}月$", "time.season", "rule:date"),
+    (rf"^\d{{1,2}}:\d\d$|^{_DAY_NUM}(?:点|点半|点钟)$", "time.daypart", "rule:time"),
+    (rf"^{_DAY_NUM}月{_DAY_NUM}[日号]$|^{_DAY_NUM}月份?$|^{_DAY_NUM}[日号]$|^[一二三四1-4]季度$", "time.season",
+     "rule:date"),
     (rf"^{_NUM}(?:元|块|块钱|万)(?:以内|以下|左右)?$|^\d+块\d$", "number.price", "rule:number"),
     (r"^(?:\d+|x{0,3}[sml]|x{1,3}l)码$|^\d+(?:cm|mm|kg|斤|公斤)$", "number.size", "rule:number"),
     (rf"^{_NUM}岁$|^\d0后$|^\d5后$|^0\d后$", "number.age", "rule:number"),
@@ -111,12 +113,26 @@ _SUFFIXES: tuple[tuple[str, str], ...] = tuple((s, leaf) for leaf, ends in (
 _SUFFIXES = tuple(sorted(_SUFFIXES, key=lambda x: -len(x[0])))  # longest ending first: 手机 before 机
 
 
+# Administrative and organisation endings of proper names (刘庄村, 卡拉沃沃州, 公安部, 路透社, 万达队). One
+# character after a single one is mostly a common word (城市, 超市, 地区, 东部, 全部), so these need two
+# characters before them. An organisation ending settles only the top class: ministries, agencies
+# and teams have no leaf of their own, and kNN picks among the org leaves.
+_NAME_ENDINGS: tuple[tuple[str, str | None, str], ...] = tuple((e, leaf, top) for leaf, top, ends in (
+    ("place.province", "place", "省 州"),
+    ("place.city", "place", "县 市 区 镇 乡 村"),
+    (None, "org", "部 局 署 社 队 委员会 协会 联合会"),
+) for e in ends.split())
+
+
 def suffix_evidence(name: str) -> Assignment | None:
     """Leaf of the name's last morpheme (连衣裙 -> dress, 杭州西湖 -> scenic); longer than the ending."""
     text = normalize(name)
     for end, leaf in _SUFFIXES:
         if text.endswith(end) and len(text) > len(end):
             return Assignment(leaf, 0.7, "rule:suffix")
+    for end, leaf, top in _NAME_ENDINGS:
+        if text.endswith(end) and len(text) >= len(end) + 2:
+            return Assignment(leaf, 0.7, "rule:suffix", top=top)
     return None
 
 

@@ -74,3 +74,16 @@ def test_the_mining_knowledge_base_is_thuocl_names_without_idioms_or_everyday_wo
     words = thuocl_words()
     assert {"罗汉果", "口腔科"} <= words  # food, medicine
     assert words.isdisjoint({"根深蒂固", "推荐", "分享"})  # idioms (成语) and the finance list's verbs
+
+
+def test_chinese_numeral_dates_and_name_endings_of_real_text():
+    from taxonomy.classify import evidence
+
+    leaf = lambda w: evidence(w).leaf  # noqa: E731
+    assert leaf("一九九八年") == leaf("1541年") == "time.year"
+    assert leaf("三十一日") == leaf("一月份") == leaf("一季度") == "time.season"
+    assert leaf("八点钟") == leaf("七八点") == "time.daypart"
+    assert leaf("刘庄村") == "place.city" and leaf("卡拉沃沃州") == "place.province"
+    ministry = evidence("公安部")
+    assert ministry.leaf is None and ministry.top_class == "org"  # no leaf of its own: kNN picks among org's
+    assert evidence("东部") is None  # one character before a one-character ending: a common word
