@@ -49,12 +49,16 @@ def font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size, index=FONT_SC)
 
 
-def background(name: str, size: tuple[int, int], zoom: float = 1.15) -> np.ndarray:
-    """The photo covering (w*zoom, h*zoom), so a scene can pan slowly across it."""
+def background(name: str, size: tuple[int, int], zoom: float = 1.15, flip: bool = False, dy: float = 0.0) -> np.ndarray:
+    """The photo covering (w*zoom, h*zoom), so a scene can pan slowly across it; flipped and cropped from
+    `dy` (0..1 of the spare height) when a clip frames it its own way."""
     w, h = size
     img = Image.fromarray(photo(name))
+    if flip:
+        img = img.transpose(Image.FLIP_LEFT_RIGHT)
     scale = max(w * zoom / img.width, h * zoom / img.height)
-    return np.asarray(img.resize((int(img.width * scale) + 1, int(img.height * scale) + 1), Image.BILINEAR))
+    out = np.asarray(img.resize((int(img.width * scale) + 1, int(img.height * scale) + 1), Image.BILINEAR))
+    return out[int((out.shape[0] - h) * dy):]
 
 
 def text_layer(size: tuple[int, int], title: str, subtitle: str) -> Image.Image:
@@ -73,10 +77,10 @@ def text_layer(size: tuple[int, int], title: str, subtitle: str) -> Image.Image:
     return layer
 
 
-def render(path: Path, scenes: list[tuple[str, float]], cues: list[Cue], *, title: str = "",
+def render(path: Path, scenes: list[tuple], cues: list[Cue], *, title: str = "",
            size: tuple[int, int] = (640, 360), fps: int = 10, bitrate: int | None = None,
            subtitle_track: bool = False, burn: bool = True, codec: str = "libx264") -> Path:
-    """Encode a clip: scenes (photo, seconds) cut hard one after another, slow pans, text burned in.
+    """Encode a clip: scenes (photo, seconds[, zoom, flip, dy]) cut hard one after another, slow pans, text burned in.
 
     subtitle_track adds the cues as an SRT stream (the container must be .mkv); bitrate (bits/s)
     re-encodes the same frames at another quality, for near-duplicate tests."""
@@ -86,7 +90,7 @@ def render(path: Path, scenes: list[tuple[str, float]], cues: list[Cue], *, titl
     out.metadata["title"] = title
     stream = out.add_stream(codec, rate=fps)
     stream.width, stream.height = w, h
-    stream.pix_fmt = "yuv420p" if codec != "ffv1" else "yuv420p"
+    stream.pix_fmt = "yuv420p"
     if codec == "libx264":
         stream.options = {"preset": "veryfast"}
     if bitrate:
@@ -97,8 +101,8 @@ def render(path: Path, scenes: list[tuple[str, float]], cues: list[Cue], *, titl
         sub_stream = out.add_stream_from_template(template.streams.subtitles[0])
     layers: dict[str, Image.Image] = {}
     t0 = 0.0
-    for name, seconds in scenes:
-        bg = background(name, size)
+    for name, seconds, *framing in scenes:
+        bg = background(name, size, *framing)
         n = max(1, int(round(seconds * fps)))
         for i in range(n):
             t = t0 + i / fps
@@ -172,7 +176,9 @@ def demo_clips(out_dir: Path, videos_jsonl: Path, n: int, seed: int = 0, size: t
     for i, rec in enumerate(tqdm(records, desc="render clips", unit="clip", disable=not progress)):
         lines = subtitle_lines(rec.get("asr") or rec.get("summary") or rec["title"]) or [rec["title"][:16]]
         k = rand.randint(2, 4)
-        scenes = [(rand.choice(PHOTOS), seconds / k) for _ in range(k)]
+        # each scene frames its photo its own way: clips sharing a photo are not near duplicates
+        scenes = [(rand.choice(PHOTOS), seconds / k, rand.uniform(1.3, 2.2), rand.random() < 0.5, rand.random())
+                  for _ in range(k)]
         step = seconds / len(lines)
         cues = [Cue(j * step, (j + 1) * step, line) for j, line in enumerate(lines)]
         style = i % 3                       # 0: subtitles burned in only, 1: + SRT track, 2: + sidecar .srt

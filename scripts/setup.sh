@@ -14,6 +14,8 @@ command -v curl >/dev/null || need_apt+=(curl)
 # Debian's Chromium drives the curator page's end-to-end test; wrk drives the API load benchmark.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v wrk >/dev/null || need_apt+=(wrk)
+# the demo clips' Chinese titles and subtitles (demo/clips.py)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${need_apt[*]}"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from tagging.candidates import CHANNELS, Merged
+from tagging.candidates import Merged
 from tagging.channels import FIELDS
 
 FEATURES = (
@@ -28,6 +28,9 @@ TEXT_SCALE = 2.8      # a tag named in all four fields scores 1.0 + 0.6 + 0.4 + 
 RECALL_WEIGHTS = {"text": 2.0, "text_title": 0.7, "text_inside": -1.0, "product": 0.6, "query": 2.0,
                   "crossmodal": 1.0, "similar": 1.5, "visual": 0.5, "zeroshot": 3.5, "neardup": 1.5, "n_channels": 1.5}
 RECALL_BIAS = -2.5
+# n_channels is divided by the six channels tagkg began with, so adding the media channels
+# (tagging/media_channels.py) left every recall-only score of a video without media as it was
+N_CHANNELS_SCALE = 6
 
 
 def context(video: dict) -> list[float]:
@@ -71,7 +74,7 @@ def features(merged: list[Merged], is_phrase: np.ndarray, name_len: np.ndarray, 
         for media in ("zeroshot", "neardup"):      # tagging/media_channels.py
             if media in s:
                 row[INDEX[media]] = s[media]
-        row[INDEX["n_channels"]] = len(s) / len(CHANNELS)
+        row[INDEX["n_channels"]] = len(s) / N_CHANNELS_SCALE
         row[INDEX["is_phrase"]] = is_phrase[m.row]
         row[INDEX["name_len"]] = name_len[m.row] / 10
         row[INDEX["prior"]] = prior[m.row]

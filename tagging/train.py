@@ -204,6 +204,8 @@ def train_ranker(graph, settings, prefix: str = "", compare: bool = False,
                         for v in visual_videos], np.float32)
         tagger.visual = VisualPrototypes.fit(len(tagger.lib), vis, np.asarray(vis_pairs, np.int64))
         tagger.visual_dim = dv
+    else:   # no labelled video has a visual vector: train without visual input, whatever other videos carry
+        tagger.visual_off = True
     blind = tagger.retriever.blind_vector if tagger.retriever is not None and tagger.retriever.blind_vecs is not None else None
     clicks = store.read_tag_clicks(graph, prefix)
     ds = build_dataset(tagger, graph, split, gold, clicks, blind, cfg, progress)
