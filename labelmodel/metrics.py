@@ -32,12 +32,14 @@ Slicer = Callable[[str, str], str]  # (video id, tag id) -> slice name
 
 def evaluate(gold: Mapping[str, Collection[str]], ranked: Mapping[str, Sequence[str]], n_library: int,
              served: Mapping[str, Collection[str]] | None = None,
-             slices: Mapping[str, Slicer] | None = None) -> dict:
-    """{"overall": metrics, "<slicer name>": {slice: metrics}} (metrics: see the module docstring)."""
-    out = {"overall": _metrics(gold, ranked, n_library, served, None)}
+             slices: Mapping[str, Slicer] | None = None, ks: Sequence[int] = KS) -> dict:
+    """{"overall": metrics, "<slicer name>": {slice: metrics}} (metrics: see the module docstring).
+
+    ks: the k of the recall@k keys (e.g. range(1, 21) for a recall curve)."""
+    out = {"overall": _metrics(gold, ranked, n_library, served, None, ks)}
     for name, slicer in (slices or {}).items():
         names = sorted({slicer(v, t) for v, tags in gold.items() for t in tags})
-        out[name] = {s: _metrics(gold, ranked, n_library, served, _keep(slicer, s)) for s in names}
+        out[name] = {s: _metrics(gold, ranked, n_library, served, _keep(slicer, s), ks) for s in names}
     return out
 
 
@@ -45,10 +47,10 @@ def _keep(slicer: Slicer, name: str) -> Callable[[str, str], bool]:
     return lambda v, t: slicer(v, t) == name
 
 
-def _metrics(gold, ranked, n_library, served, keep) -> dict:
+def _metrics(gold, ranked, n_library, served, keep, ks) -> dict:
     keep = keep or (lambda v, t: True)
     n = 0
-    recall = dict.fromkeys(KS, 0.0)
+    recall = dict.fromkeys({*ks, 5}, 0.0)   # recall@5 also feeds f1@5
     p5 = ndcg = 0.0
     ranks: list[float] = []
     hit_s = n_s = n_g = untagged = 0
@@ -58,7 +60,7 @@ def _metrics(gold, ranked, n_library, served, keep) -> dict:
             continue
         n += 1
         r_all = list(ranked.get(v, ()))
-        for k in KS:
+        for k in recall:
             recall[k] += len(g & set(r_all[:k])) / len(g)
         top5 = [t for t in r_all[:5] if keep(v, t)]
         p5 += len(g & set(top5)) / len(top5) if top5 else 0.0
@@ -75,9 +77,9 @@ def _metrics(gold, ranked, n_library, served, keep) -> dict:
     if not n:
         return {"videos": 0}
     m = {"videos": n, "pairs": len(ranks)}
-    m.update({f"recall@{k}": recall[k] / n for k in KS})
+    m.update({f"recall@{k}": recall[k] / n for k in ks})
     m["precision@5"] = p5 / n
-    m["f1@5"] = _f1(m["precision@5"], m["recall@5"])
+    m["f1@5"] = _f1(m["precision@5"], recall[5] / n)
     m["ndcg@5"] = ndcg / n
     m["mean_rank"] = sum(ranks) / len(ranks)
     if served is not None:

@@ -66,3 +66,9 @@ def test_split_is_a_stable_function_of_the_id():
     assert all(side_of(v) == "test" for v in sides["test"][:100])
     # pinned: changing the salt or the shares would move videos across sides and void old evaluations
     assert (len(sides["test"]), len(sides["validation"])) == PINNED
+
+
+def test_recall_curve_keys():
+    m = evaluate(GOLD, RANKED, 10, ks=range(1, 4))["overall"]
+    assert [m[f"recall@{k}"] for k in (1, 2, 3)] == pytest.approx([0.25, 0.25, 0.5])
+    assert "recall@5" not in m and m["f1@5"] == pytest.approx(2 * 0.2 * 0.5 / 0.7)
