@@ -11,8 +11,7 @@ against a proxy lexicon that does not come from jieba: the annotations themselve
 annotators tagged as a noun, n/nr/ns/nt/nz, or a hidden entity; THUOCL is not the proxy because the
 miner uses it as distant supervision), and recall of the minable hidden entities (annotated >= 3 times) in
 the top 1,000 and in the whole list. Lists: tagkg's merged list, each pipeline's own list (by its
-own score), the merged list without the knowledge base (THUOCL names) as an ablation, a run of the
-pattern pipeline with an atomic-only library, and three baselines counted
+own score), a run of the pattern pipeline with an atomic-only library, and three baselines counted
 here in the same run: jieba word frequency, character n-gram frequency and character n-gram NPMI.
 Also with a small library (300 of the library tags), as a new user has, against the same gold.
 Every list is filtered the same way: keys of at least two characters with a letter or Han character,
@@ -167,8 +166,6 @@ def main(argv=None) -> None:
     lists = {"tagkg_merged": ranked_keys((c["key"] for c in cands), library)}
     for p in PIPELINES:
         lists[f"tagkg_{p}"] = ranked_keys((c["key"] for c in own_list(cands, p)), library)
-    no_kb, no_kb_s, _ = run_mine(docs, tags, args.seed, knowledge_base=(), workers=args.workers, progress=progress)
-    lists["tagkg_merged_no_knowledge_base"] = ranked_keys((c["key"] for c in no_kb), library)
     atomic_tags = library_tags(ents, lib_keys, atomic_only=True)
     pat, pat_s, _ = run_mine(docs, atomic_tags, args.seed, pipelines=("pattern",), workers=args.workers,
                              progress=progress)
