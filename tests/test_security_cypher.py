@@ -19,7 +19,8 @@ READER, OTHER = "reader-key-0123456789", "second-reader-key-0123"
 @pytest.fixture
 def api(settings, graph):
     app = create_app(settings.with_(api_keys=(("rita", "reader", READER), ("otto", "reader", OTHER)),
-                                    cypher_max_bytes=200_000, cypher_timeout_s=3.0), {"TESTING": True})
+                                    cypher_max_bytes=200_000, cypher_timeout_s=3.0, cypher_max_per_key=2,
+                                    cypher_max_concurrent=3), {"TESTING": True})
     return app.test_client()
 
 
