@@ -327,6 +327,31 @@ def explain_cmd(ctx, video_id, tag_id) -> None:
     _echo_json(result)
 
 
+@main.command("evaluate")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the result JSON here, and the recall@k plot beside it (.png). Default: print only.")
+@click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
+@click.option("--top-k", type=click.IntRange(20, 1000), default=100, show_default=True,
+              help="Ranked tags per video and method.")
+@progress_option
+@click.pass_context
+def evaluate_cmd(ctx, out, prefix, top_k, progress) -> None:
+    """The served tagger beside popularity, TF-IDF kNN and Omikuji on the labels' held-out test split:
+    recall@k, MeanRank, P/R/F1@5, nDCG@5, served P/R/F1, untagged share; overall and by slice."""
+    from tagging.evaluate import plot_recall_curves, run
+
+    try:
+        result = run(_graph(ctx), ctx.obj, prefix=prefix, top_k=top_k, progress=progress)
+    except ValueError as exc:
+        raise click.ClickException(str(exc))
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result["plot"] = str(plot_recall_curves(result["methods"], out.with_suffix(".png")))
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    _echo_json({"versus_best_baseline": result["versus_best_baseline"], "seconds": result["seconds"],
+                **({"out": str(out)} if out else {"methods": {m: r["overall"] for m, r in result["methods"].items()}})})
+
+
 @main.command("mine")
 @click.option("--pipeline", "pipelines", multiple=True, type=click.Choice(["autophrase", "pattern"]),
               help="Run only these pipelines (default: both, merged).")
