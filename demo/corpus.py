@@ -3,7 +3,9 @@
 `generate` writes tags.jsonl, videos.jsonl, products.jsonl, clicks.jsonl, ground_truth.jsonl,
 trending.json, stats.json and tag_truth.jsonl (per-phrase truth of the four phrase dimensions, see
 demo/truth.py) into one folder. Each video has a hidden topic (1-2 core tags,
-2-6 related tags, maybe distractors); its text mentions them with noise, its visual vector is
+2-6 related tags, maybe distractors) and the theme, genre and occasion tags
+a human labeller would add (demo/themes.py: implied by its content, never written); its text mentions
+the topic's tags with noise, its visual vector is
 a clearly synthetic mix of the gold tags' fixed random vectors, and its clicks follow Zipf
 popularity with trending bursts. The same seed gives the same bytes.
 """
@@ -20,6 +22,7 @@ from typing import Iterator
 import numpy as np
 from tqdm import tqdm
 
+from demo import themes
 from demo.clicks import BURST_FACTOR, ClickMaker
 from demo.library import Library, build_library, write_tags
 from demo.patterns import DOMAINS
@@ -110,17 +113,23 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 vid = f"v{vidx + 1:0{width}d}"
                 day = int(rand() * n_days)
                 core, related, distractors, domain = _topic(lib, rand, by_week[day // 7], trend_rate)
-                texts = renderer.render(rand, domain, core, related, distractors)
+                implied, cues = themes.pick(lib, lib.themes, rand, domain, core + related)
+                texts = renderer.render(rand, domain, core, related, distractors, cues)
+                implied = themes.unnamed(lib, implied, texts)
                 rows.append(_video_row(vid, day, domain, texts, rand, authors_per_domain))
                 gold_vecs.append((core, related))
-                files["ground_truth.jsonl"].write(_truth_line(lib, vid, core, related, distractors))
-                files["labels.jsonl"].writelines(_label_lines(lib, vid, core, related))
-                tally["label_rows"] += len(core) + len(related)
+                # implied tags are labels like the others (role related); products and clicks come from
+                # the named content only
+                gold_related = related + implied
+                files["ground_truth.jsonl"].write(_truth_line(lib, vid, core, gold_related, distractors))
+                files["labels.jsonl"].writelines(_label_lines(lib, vid, core, gold_related))
+                tally["label_rows"] += len(core) + len(gold_related)
+                tally["theme_pairs"] += len(implied)
                 n_products = products.attach(rand, vidx, vid, domain, core + related)
                 clicks = clicker.lines(rand, vid, day, core, related, distractors)
                 files["clicks.jsonl"].writelines(clicks)
                 truth.observe(core, related, "".join(texts), clicks)
-                _tally(tally, lib, "".join(texts), domain, core, related, distractors, n_products,
+                _tally(tally, lib, texts, domain, core, gold_related, distractors, n_products,
                        len(clicks))
             if with_visual:
                 for row, vec in zip(rows, _visuals(base, gold_vecs, noise)):
@@ -267,12 +276,15 @@ def _trending_json(lib: Library, trending: dict[int, set[int]], trend_rate: floa
 
 
 # --- stats ------------------------------------------------------------------------------------------
-def _tally(tally: Counter, lib: Library, text: str, domain: str, core: list[int], related: list[int],
-           distractors: list[int], n_products: int, n_clicks: int) -> None:
-    """Add one video to the running counts, including which tag names its text has verbatim."""
+def _tally(tally: Counter, lib: Library, texts: tuple[str, ...], domain: str, core: list[int],
+           related: list[int], distractors: list[int], n_products: int, n_clicks: int) -> None:
+    """Add one video to the running counts, including which tag names its text has verbatim and which gold
+    tags it does not name at all (neither name nor alias: implied)."""
+    text = "".join(texts)
     for role, tags in (("core", core), ("related", related), ("distractor", distractors)):
         tally[role + "_pairs"] += len(tags)
         tally[role + "_verbatim"] += sum(lib.names[t] in text for t in tags)
+    tally["implied_pairs"] += len(themes.unnamed(lib, core + related, texts))
     tally["videos_with_products"] += n_products > 0
     tally["click_rows"] += n_clicks
     tally["domain:" + domain] += 1
@@ -301,6 +313,10 @@ def _video_stats(tally: Counter, n_videos: int, n_products: int) -> dict:
         "gold_verbatim_share_core": share(tally["core_verbatim"], tally["core_pairs"]),
         "gold_verbatim_share_related": share(tally["related_verbatim"], tally["related_pairs"]),
         "distractor_verbatim_share": share(tally["distractor_verbatim"], tally["distractor_pairs"]),
+        # gold pairs whose tag the text names neither by name nor by alias, and the theme tags among them
+        "gold_implied_share": share(tally["implied_pairs"], pairs),
+        "gold_theme_share": share(tally["theme_pairs"], pairs),
+        "avg_themes": share(tally["theme_pairs"], n_videos),
         "videos_by_domain": {k[7:]: v for k, v in sorted(tally.items()) if k.startswith("domain:")},
     }
 

@@ -12,6 +12,7 @@ import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
 from demo.patterns import GROUPS, PATTERNS, SUBSETS
+from demo.themes import theme_ids
 from text.normalize import tag_key
 
 
@@ -32,6 +33,7 @@ class Library:
     phrases_by_domain: dict[str, list[int]] = field(default_factory=dict)
     cores: list[int] = field(default_factory=list)            # phrase tags, most popular first
     core_cum: list[float] = field(default_factory=list)       # Zipf cumulative weights of `cores`
+    themes: dict[str, int] = field(default_factory=dict)      # theme, genre, occasion tags (demo/themes.py)
     vectors: np.ndarray | None = None                         # fixed random unit vector per tag
 
     def tag_id(self, i: int) -> str:
@@ -59,6 +61,7 @@ def build_library(n_videos: int, seed: int, visual_dim: int) -> Library:
     _add_phrases(lib, n_phrase, rng)
     _add_aliases(lib, rng)
     _add_typos(lib, rng)
+    lib.themes = theme_ids(lib)   # last: the other tags keep their ids
     lib.cores = [i for i in range(len(lib.names)) if lib.is_phrase(i)]
     rng.shuffle(lib.cores)
     lib.core_cum = list(accumulate(1.0 / (r + 5) ** 0.9 for r in range(len(lib.cores))))

@@ -89,8 +89,9 @@ class Renderer:
         return body
 
     def render(self, rand, domain: str, core: list[int], related: list[int],
-               distractors: list[int]) -> tuple[str, str, str, str]:
-        """(title, summary, asr, ocr) for a video with these hidden tags."""
+               distractors: list[int], cues: list[str] = ()) -> tuple[str, str, str, str]:
+        """(title, summary, asr, ocr) for a video with these hidden tags; each cue sentence (the words around
+        a mood, demo/themes.py) goes into the summary or the ASR."""
         lib, pick = self.lib, _picker(rand)
         dom = DOMAINS[domain]
         core_says = [self.mention(i, CORE_MODES, rand) for i in core]
@@ -113,6 +114,9 @@ class Renderer:
             if s is None and lib.leaf[i] in self.cat_zh and rand() < 0.4:
                 summary.append(pick(IMPLIED).format(cat=self.cat_zh[lib.leaf[i]]))
         summary += contrast
+        to_asr = []
+        for cue in cues:
+            (summary if rand() < 0.65 else to_asr).append(cue)
         summary.append(pick(CLOSERS).format(dz=dom.zh))
         if rand() < 0.3:
             summary.append(" #" + c + (" #" + r1 if said else ""))
@@ -123,6 +127,7 @@ class Renderer:
             if rand() < 0.6:
                 asr.append(pick(ASR_FILLERS))
         asr += contrast[:1]
+        asr += to_asr
         asr.append(pick(ASR_CLOSE))
 
         ocr = [c[:max(2, len(c) - int(rand() * 3))] if rand() < 0.5 else c] if said_core else []

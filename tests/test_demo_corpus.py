@@ -12,8 +12,10 @@ import pytest
 from demo.corpus import FILES, generate, iter_jsonl
 from demo.library import build_library
 from demo.lexicons import build_pools
+from demo.themes import theme_names
 from taxonomy import leaves, load_taxonomy, top_class
 from taxonomy.tree import TOP_CLASSES
+from text.normalize import normalize
 
 N = 2000
 
@@ -78,7 +80,8 @@ def test_every_referenced_id_exists(data, corpus):
     truth = data["ground_truth"]
     assert [g["video_id"] for g in truth] == [v["id"] for v in data["videos"]]
     for g in truth:
-        assert 1 <= len(g["core"]) <= 2 and 2 <= len(g["related"]) <= 8
+        # related: 2-6 details and components, plus 1-6 theme, genre and occasion tags (demo/themes.py)
+        assert 1 <= len(g["core"]) <= 2 and 3 <= len(g["related"]) <= 14
         assert {*g["core"], *g["related"], *g["distractors"]} <= tags
         assert not set(g["distractors"]) & {*g["core"], *g["related"]}
     for p in data["products"]:
@@ -139,6 +142,35 @@ def test_visual_vectors_follow_the_truth(data):
         random_cos.append(np.mean(lib.vectors[rng.integers(0, len(lib.names), len(true))] @ vec))
     assert np.mean(true_cos) > np.mean(random_cos) + 0.15
     assert np.mean(np.array(true_cos) > np.array(random_cos)) > 0.9
+
+
+def test_most_gold_pairs_are_implied_and_themes_never_written(corpus, data):
+    """Like human labels: at least half the gold pairs are tags the text never names (neither name nor
+    alias, after normalisation); the theme, genre and occasion tags are approved library tags assigned from
+    the content, never named in the video's own text."""
+    stats = json.loads((corpus / "stats.json").read_text(encoding="utf-8"))
+    tags = {t["id"]: t for t in data["tags"]}
+    theme = {t["id"] for t in data["tags"] if t["name"] in theme_names()}
+    assert len(theme) == len(theme_names())
+    assert all(tags[t]["status"] == "approved" and tags[t]["kind"] == "atomic" for t in theme)
+    implied = themed = total = 0
+    for v, g in zip(data["videos"], data["ground_truth"]):
+        text = normalize(" ".join(v[f] for f in ("title", "summary", "asr", "ocr")))
+        assert theme & set(g["related"])   # every video has at least its genre
+        for t in g["core"] + g["related"]:
+            named = any(normalize(f) in text for f in (tags[t]["name"], *tags[t]["aliases"]))
+            total += 1
+            implied += not named
+            themed += t in theme
+            assert not (t in theme and named), (v["id"], tags[t]["name"])
+    assert implied / total >= 0.5
+    assert implied / total == pytest.approx(stats["gold_implied_share"], abs=5e-3)
+    assert 0.15 < themed / total == pytest.approx(stats["gold_theme_share"], abs=1e-3)
+    # the same content gives the same theme: every video whose core tag is a 探店 tag is labelled 美食探店
+    by_name = {t["name"]: i for i, t in tags.items()}
+    for g in data["ground_truth"]:
+        if any("探店" in tags[t]["name"] for t in g["core"]):
+            assert by_name["美食探店"] in g["related"]
 
 
 def test_trending_bursts_show_in_click_series(corpus, data):
