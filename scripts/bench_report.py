@@ -222,6 +222,49 @@ def _ingest_section(r: dict) -> list[str]:
     return lines
 
 
+def _quality_section(r: dict) -> list[str]:
+    c, sp, m = r["corpus"], r["split"], r["methods"]
+    lines = [f"`tagkg evaluate` on a {c['videos']:,}-video demo graph built by bench/graph.sh ({r['labelled_videos']:,} "
+             f"labelled videos; {c['gold_implied_share']:.0%} of the gold pairs name a tag the text never writes, "
+             f"{c['gold_theme_share']:.0%} theme, genre and occasion tags). Held-out test split of labelmodel/split.py: "
+             f"{sp['test']:,} videos ({sp['train']:,} train, {sp['validation']:,} validation), {r['library_tags']:,} "
+             f"tags in the library; ranker {r['tagger']['ranker']}. Baselines fitted on the train side in the same run, "
+             f"served by a floor and rescue fitted on validation; shuffled: the same models on labels shuffled across "
+             f"videos. Plot: `{r['plot']}`." + (f" Note: {r['note']}" if r.get("note") else ""), "",
+             "| method | R@1 | R@5 | R@20 | MeanRank | P@5 | F1@5 | nDCG@5 | served P | served R | served F1 | tags/video | untagged |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    f = lambda x, k: f"{x[k]:.3f}" if k in x else ""  # noqa: E731
+    for name, res in m.items():
+        o = res["overall"]
+        lines.append(f"| {name} | {f(o, 'recall@1')} | {f(o, 'recall@5')} | {f(o, 'recall@20')} | {o['mean_rank']:,.0f} | "
+                     f"{f(o, 'precision@5')} | {f(o, 'f1@5')} | {f(o, 'ndcg@5')} | {f(o, 'served_precision')} | "
+                     f"{f(o, 'served_recall')} | {f(o, 'served_f1')} | "
+                     + (f"{o['served_per_video']:.2f} | {o['untagged']:.1%} |" if "untagged" in o else " | |"))
+    lines += ["", "By slice (R@5 / served recall; pairs in the slice):", "",
+              "| method | head | torso | tail | literal | implied |", "|---|---|---|---|---|---|"]
+    for name, res in m.items():
+        cells = []
+        for group, key in (("frequency", "head"), ("frequency", "torso"), ("frequency", "tail"),
+                           ("literal", "literal"), ("literal", "implied")):
+            s = res[group].get(key, {})
+            cells.append(f"{s['recall@5']:.3f} / {s['served_recall']:.3f} ({s['pairs']:,})" if "served_recall" in s else
+                         f"{s['recall@5']:.3f} ({s['pairs']:,})" if "recall@5" in s else "")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    a, t, met = r["achieved"], r["targets"], r["met"]
+    yes = lambda ok: "n/a at this size" if ok is None else "met" if ok else "**MISSED**"  # noqa: E731
+    vs = r["versus_best_baseline"]
+    lines += ["", f"Targets: R@5 tagkg {vs['recall@5']['tagkg']:.3f} vs the best baseline ({vs['recall@5']['best_baseline']}) "
+              f"{vs['recall@5']['baseline']:.3f}: {a['recall@5_over_best_baseline']:+.3f} (>= +{t['recall@5_over_best_baseline']}: "
+              f"{yes(met['recall@5_over_best_baseline'])}); served F1 {vs['served_f1']['tagkg']:.3f} vs "
+              f"{vs['served_f1']['best_baseline']} {vs['served_f1']['baseline']:.3f}: {a['served_f1_over_best_baseline']:+.3f} "
+              f"(>= +{t['served_f1_over_best_baseline']}: {yes(met['served_f1_over_best_baseline'])}); untagged "
+              f"{a['untagged']:.1%} (<= {t['untagged_max']:.0%}: {yes(met['untagged'])}); the evaluation took "
+              f"{a['evaluate_s']:,} s for {a['labelled_videos']:,} labelled videos (<= {t['evaluate_s_max']} s at "
+              f"{t['evaluate_s_at_labelled_videos']:,}: {yes(met['evaluate_time'])}); seconds by stage: "
+              + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()) + "."]
+    return lines
+
+
 RENDERERS = {
     "load": ("Loading (bench/load.py)", _load_section),
     "mining": ("Tag mining on 100k generated demo videos (bench/mining.py): figures on generated text, "
@@ -239,6 +282,7 @@ RENDERERS = {
     "api_load": ("API under load (bench/api_load.py)", _generic_section),
     "ingest": ("Media ingest: keyframes, OCR, subtitles, visual features (bench/ingest.py)", _ingest_section),
     "security": ("Security and faults under attack (bench/security.py)", _security_section),
+    "quality": ("Tagging quality against the baselines a user would pick (bench/quality.py)", _quality_section),
 }
 
 
