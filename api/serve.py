@@ -34,7 +34,7 @@ def make_server(app, host: str, port: int, threads: int):
     sockets: dict = {}
     settings = app.config["SETTINGS"]
     # Waitress buffers a whole body (chunked ones too) before Flask sees its size; its own cap is 1 GB.
-    biggest = max(settings.api_max_body_bytes, settings.api_max_import_bytes)
+    biggest = max(settings.api_max_body_bytes, settings.api_max_import_bytes, settings.api_max_upload_bytes)
     server = create_server(app, map=sockets, host=host, port=port, threads=threads, max_request_body_size=biggest)
     for listener in sockets.values():
         if isinstance(listener, BaseWSGIServer):

@@ -212,7 +212,7 @@ class Ingester:
                 self.store(row, near)
             except Exception as e:   # the transaction rolled back: nothing of this video is in Neo4j
                 raise MediaError("write", f"Neo4j write failed: {e.__class__.__name__}: {e}") from None
-        except MediaError:
+        except BaseException:    # whatever stopped it, no thumbnail of an unstored video stays behind
             shutil.rmtree(self.media_dir / "thumbs" / video_id, ignore_errors=True)
             raise
         self.hashes.add(video_id, [f.phash for f in rec.frames])
