@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
 from graph.reads import RELATIONS
 from loaders.models import ClickRow, Id, Name, ProductRow, VideoRow
@@ -89,7 +89,10 @@ class UploadQuery(In):
 # --- bodies -------------------------------------------------------------------------------------------
 
 class ProductIn(In):
-    id: Id
+    """A product shown in a video (the one product model of the API): a stored video's products need an id,
+    an ad-hoc payload's may leave it out."""
+
+    id: Id | None = None
     title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     category: Annotated[str, StringConstraints(max_length=200)] = ""
 
@@ -97,11 +100,22 @@ class ProductIn(In):
         return ProductRow(**self.model_dump(), video_ids=[video_id])
 
 
+class QueryIn(In):
+    query: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    count: Annotated[int, Field(ge=1)] = 1
+
+
 class VideoIn(VideoRow):
     """A video's fields (the loader's VideoRow; the id comes from the path) and its products."""
 
     id: Id | None = None
     products: Annotated[list[ProductIn], Field(max_length=100)] = []
+
+    @model_validator(mode="after")
+    def _product_ids(self):
+        if any(p.id is None for p in self.products):
+            raise ValueError("products of a stored video need an id")
+        return self
 
     def row(self, video_id: str) -> VideoRow:
         return VideoRow(**self.model_dump(exclude={"id", "products"}, exclude_none=True), id=video_id)

@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph import reads
 from api.db import get_graph
 from api.errors import found
-from api.schemas import VideoTagsOut, VideoTagsQuery, WhyOut
+from api.schemas import ProductIn, QueryIn, VideoTagsOut, VideoTagsQuery, WhyOut
 from api.spec import endpoint
-from loaders.models import Id, Vector
+from loaders.models import Id, VideoRow
 
 bp = Blueprint("tagging", __name__, url_prefix="/v1")
 
@@ -40,24 +40,18 @@ class ComputeBody(_Body):
     persist: bool = False
 
 
-class ProductIn(_Body):
-    id: str | None = None
-    title: Annotated[str, Field(max_length=500)]
-    category: Annotated[str, Field(max_length=200)] = ""
+class RankQuery(_Body):
+    """Ask for `ranked` as well: the best top_k recalled candidates with their scores, kept or not."""
+
+    top_k: Annotated[int, Field(ge=0, le=500)] = 0
+    min_score: float | None = None
 
 
-class QueryIn(_Body):
-    query: Annotated[str, Field(min_length=1, max_length=200)]
-    count: Annotated[int, Field(ge=1)] = 1
+class VideoPayload(VideoRow):
+    """An ad-hoc video: the loader's VideoRow (the same fields and limits; the id optional), the products
+    shown and the search queries that led to it."""
 
-
-class VideoPayload(_Body):
-    id: str | None = None
-    title: Annotated[str, Field(max_length=500)]
-    summary: Annotated[str, Field(max_length=5_000)] = ""
-    asr: Annotated[str, Field(max_length=50_000)] = ""
-    ocr: Annotated[str, Field(max_length=10_000)] = ""
-    visual: Vector | None = None
+    id: Id | None = None
     products: Annotated[list[ProductIn], Field(max_length=100)] = []
     queries: Annotated[list[QueryIn], Field(max_length=200)] = []
 
@@ -77,11 +71,20 @@ class TagOut(BaseModel):
     evidence: dict
 
 
+class RankedOut(BaseModel):
+    tag: str
+    name: str
+    score: float
+    kept: bool
+    channels: list[str]
+
+
 class TaggedOut(BaseModel):
     video: str | None
     model: str
     core: list[TagOut]
     related: list[TagOut]
+    ranked: list[RankedOut] | None = None
 
 
 class BatchOut(BaseModel):
@@ -137,11 +140,17 @@ def _register_health(state) -> None:
 
 
 @endpoint(bp, "/videos/<video_id>/tags/compute", "POST", role="tagger", body=ComputeBody, response=TaggedOut,
-          summary="Compute a stored video's tags now (recall + rank); persist=true also writes HAS_TAG")
-def compute_tags(video_id: str, body: ComputeBody):
+          query=RankQuery, summary="Compute a stored video's tags now (recall + rank); persist=true also writes HAS_TAG")
+def compute_tags(video_id: str, body: ComputeBody, query: RankQuery):
     from tagging import store
+    from tagging.tagger import tag_stored
 
-    out = found(_compute_batcher().submit(video_id), f"video with id {video_id!r}")
+    if query.top_k:   # a call of its own: the batcher shares one pass among calls that ask the same
+        rows = tag_stored(get_graph(), current_app.config["SETTINGS"], [video_id], persist=False, tagger=_tagger(),
+                          top_k=query.top_k, min_score=query.min_score)
+        out = found(rows[0] if rows else None, f"video with id {video_id!r}")
+    else:
+        out = found(_compute_batcher().submit(video_id), f"video with id {video_id!r}")
     if body.persist:
         store.write_tags(get_graph(), [out], out["model"])
     return out
@@ -172,22 +181,25 @@ def _compute_many(app, ids: list[str]) -> list[dict | None]:
     return [by_id.get(i) for i in ids]
 
 
-@endpoint(bp, "/tagging/tag", "POST", role="tagger", body=VideoPayload, response=TaggedOut,
+@endpoint(bp, "/tagging/tag", "POST", role="tagger", body=VideoPayload, query=RankQuery, response=TaggedOut,
           summary="Tag an ad-hoc video payload without storing it")
-def tag_payload(body: VideoPayload):
+def tag_payload(body: VideoPayload, query: RankQuery):
     from tagging.tagger import tag_payloads
 
-    return tag_payloads(get_graph(), current_app.config["SETTINGS"], [body.model_dump()], tagger=_tagger())[0]
+    return tag_payloads(get_graph(), current_app.config["SETTINGS"], [body.model_dump()], tagger=_tagger(),
+                        top_k=query.top_k, min_score=query.min_score)[0]
 
 
-@endpoint(bp, "/tagging/batch", "POST", role="tagger", body=BatchBody, response=BatchOut,
+@endpoint(bp, "/tagging/batch", "POST", role="tagger", body=BatchBody, query=RankQuery, response=BatchOut,
           summary="Tag many stored videos (video_ids, optionally persisted) and/or ad-hoc payloads in one call")
-def tag_batch(body: BatchBody):
+def tag_batch(body: BatchBody, query: RankQuery):
     from tagging.tagger import tag_payloads, tag_stored
 
     graph, settings, tagger = get_graph(), current_app.config["SETTINGS"], _tagger()
-    items = tag_stored(graph, settings, body.video_ids, persist=body.persist, tagger=tagger) if body.video_ids else []
-    found = {r["video"] for r in items}
+    rank = {"top_k": query.top_k, "min_score": query.min_score}
+    items = (tag_stored(graph, settings, body.video_ids, persist=body.persist, tagger=tagger, **rank)
+             if body.video_ids else [])
+    stored = {r["video"] for r in items}
     if body.videos:
-        items += tag_payloads(graph, settings, [v.model_dump() for v in body.videos], tagger=tagger)
-    return {"items": items, "missing": [v for v in body.video_ids if v not in found]}
+        items += tag_payloads(graph, settings, [v.model_dump() for v in body.videos], tagger=tagger, **rank)
+    return {"items": items, "missing": [v for v in body.video_ids if v not in stored]}

@@ -216,7 +216,7 @@ def main(argv=None) -> None:
     if not (folder / "tag_truth.jsonl").exists():  # a corpus cached before tag_truth.jsonl existed
         from demo.corpus import generate
 
-        generate(folder, args.videos, seed=args.seed, with_visual=False)
+        generate(folder, args.videos, seed=args.seed)
     tags = list(iter_jsonl(folder / "tags.jsonl"))
     atomic = [t for t in tags if t["kind"] == "atomic"]
     phrases = [t for t in tags if t["kind"] == "phrase"]

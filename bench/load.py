@@ -26,7 +26,7 @@ def corpus(n_videos: int, seed: int) -> Path:
 
     out = TMP / f"corpus-{n_videos}-seed{seed}"
     if not (out / "stats.json").exists():
-        generate(out, n_videos, seed=seed, with_visual=False)
+        generate(out, n_videos, seed=seed)
     return out
 
 

@@ -42,7 +42,7 @@ def grown_library(graph, n_extra: int, seed: int = 1) -> tuple[list[dict], int]:
 
     rows = store.read_library(graph)
     names = {r["name"] for r in rows}
-    lib = demo_library(800_000, seed, 8)
+    lib = demo_library(800_000, seed)
     extra = []
     for i, name in enumerate(lib.names):
         if len(extra) >= n_extra:

@@ -5,7 +5,7 @@ import json
 
 from neo4j.exceptions import ConstraintError
 
-from graph.cypher import curation as Q
+from graph.cypher import curation as Q, schema as SQ
 from graph.db import Graph
 from text.normalize import tag_key
 
@@ -28,6 +28,7 @@ def _locked(tx, tag_id: str) -> dict:
 
 
 def _record(tx, tag_id, who, action, before, after, reason=None) -> dict:
+    tx.run(SQ.BUMP_LIBRARY).consume()   # in the change's own transaction: the tagger sees both or neither
     return tx.run(Q.RECORD_CHANGE, tag_id=tag_id, who=who, action=action, reason=reason,
                   before=json.dumps(before, ensure_ascii=False, default=str),
                   after=json.dumps(after, ensure_ascii=False, default=str)).single().data()

@@ -5,9 +5,10 @@ trending.json, stats.json and tag_truth.jsonl (per-phrase truth of the four phra
 demo/truth.py) into one folder. Each video has a hidden topic (1-2 core tags,
 2-6 related tags, maybe distractors) and the theme, genre and occasion tags
 a human labeller would add (demo/themes.py: implied by its content, never written); its text mentions
-the topic's tags with noise, its visual vector is
-a clearly synthetic mix of the gold tags' fixed random vectors, and its clicks follow Zipf
-popularity with trending bursts. The same seed gives the same bytes.
+the topic's tags with noise and its clicks follow Zipf
+popularity with trending bursts. Videos carry no visual vector: one made from the gold tags would be
+an answer in disguise (real ones come from media files, `tagkg ingest`). The same seed gives the same
+bytes.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
 from tqdm import tqdm
 
 from demo import themes
@@ -35,34 +35,30 @@ START = date(2026, 1, 5)  # a Monday; the corpus spans N_WEEKS weeks from here
 START_TIME = datetime.combine(START, datetime.min.time(), timezone.utc)
 DOMAIN_ORDER = sorted(DOMAINS)
 N_WEEKS = 26
-CHUNK = 2000              # videos per numpy batch of visual vectors
-CORE_WEIGHT, RELATED_WEIGHT, VISUAL_NOISE = 1.0, 0.55, 0.25
+CHUNK = 2000              # videos per batch of written rows
 TREND_RATE = 0.03         # chance per active trending tag that a video of its week is about it...
 TREND_MIN_VIDEOS = 6      # ...raised so that a burst week has about this many such videos
 FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground_truth.jsonl", "labels.jsonl",
          "trending.json", "stats.json", "tag_truth.jsonl")
 
 
-def generate(out_dir, n_videos: int, seed: int = 0, visual_dim: int = 32, with_visual: bool = True,
-             progress: bool = True) -> dict:
+def generate(out_dir, n_videos: int, seed: int = 0, progress: bool = True) -> dict:
     """Write the demo corpus into out_dir and return its stats (plus elapsed_s and videos_per_s)."""
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    lib = build_library(n_videos, seed, visual_dim)
+    lib = build_library(n_videos, seed)
     write_tags(lib, out / "tags.jsonl")
     trending = _pick_trending(lib, seed)
     trend_rate = min(0.2, max(TREND_RATE, TREND_MIN_VIDEOS * N_WEEKS / max(n_videos, 1)))
     (out / "trending.json").write_text(_trending_json(lib, trending, trend_rate), encoding="utf-8")
     truth = TruthTally(lib)
-    stats = _write_videos(out, lib, trending, trend_rate, n_videos, seed, visual_dim, with_visual,
-                          progress, truth)
+    stats = _write_videos(out, lib, trending, trend_rate, n_videos, seed, progress, truth)
     truth.write(out / "tag_truth.jsonl", trending)
     stats.update(_library_stats(lib))
     stats["files"]["tags.jsonl"] = stats["n_tags"]
     stats["files"] = dict(sorted(stats["files"].items()))
-    stats.update({"seed": seed, "visual_dim": visual_dim, "with_visual": with_visual,
-                  "n_trending": len(trending), "span_start": START.isoformat(), "n_weeks": N_WEEKS})
+    stats.update({"seed": seed, "n_trending": len(trending), "span_start": START.isoformat(), "n_weeks": N_WEEKS})
     stats = dict(sorted(stats.items()))
     (out / "stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n",
                                     encoding="utf-8")
@@ -85,12 +81,11 @@ def week_starts() -> list[str]:
 
 # --- videos -----------------------------------------------------------------------------------------
 def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_rate: float,
-                  n_videos: int, seed: int, visual_dim: int, with_visual: bool, progress: bool,
+                  n_videos: int, seed: int, progress: bool,
                   truth: TruthTally) -> dict:
     """Stream videos, ground truth, products and clicks to their files; returns the video stats."""
     rng = random.Random(f"{seed}:videos")
     rand = rng.random
-    noise = np.random.default_rng([seed, 11])
     nodes = {n["id"]: n for n in flatten(load_taxonomy())}
     renderer = Renderer(lib, {leaf: nodes[leaf]["zh"] for leaf in lib.by_leaf})
     n_days = N_WEEKS * 7
@@ -98,7 +93,6 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
     by_week = [[t for t, weeks in trending.items() if w in weeks] for w in range(N_WEEKS)]
     clicker = ClickMaker(lib, days, trending)
     authors_per_domain = max(2, n_videos // (25 * len(DOMAIN_ORDER)))
-    base = np.vstack([lib.vectors, np.zeros((1, visual_dim))])  # last row pads short tag lists
     width = max(7, len(str(n_videos)))
     tally = Counter()
 
@@ -108,7 +102,7 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
     bar = tqdm(total=n_videos, disable=not progress, unit="video", desc="demo corpus")
     try:
         for lo in range(0, n_videos, CHUNK):
-            rows, gold_vecs = [], []
+            rows = []
             for vidx in range(lo, min(lo + CHUNK, n_videos)):
                 vid = f"v{vidx + 1:0{width}d}"
                 day = int(rand() * n_days)
@@ -117,7 +111,6 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 texts = renderer.render(rand, domain, core, related, distractors, cues)
                 implied = themes.unnamed(lib, implied, texts)
                 rows.append(_video_row(vid, day, domain, texts, rand, authors_per_domain))
-                gold_vecs.append((core, related))
                 # implied tags are labels like the others (role related); products and clicks come from
                 # the named content only
                 gold_related = related + implied
@@ -131,10 +124,6 @@ def _write_videos(out: Path, lib: Library, trending: dict[int, set[int]], trend_
                 truth.observe(core, related, "".join(texts), clicks)
                 _tally(tally, lib, texts, domain, core, gold_related, distractors, n_products,
                        len(clicks))
-            if with_visual:
-                for row, vec in zip(rows, _visuals(base, gold_vecs, noise)):
-                    row["visual"] = vec
-                    row["visual_synthetic"] = True
             files["videos.jsonl"].writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
             bar.update(len(rows))
         products.flush()
@@ -231,23 +220,6 @@ def _distractors(lib: Library, rand, core: list[int], related: list[int], taken:
 def _skewed(tags: list[int], rand) -> int:
     """A tag from a best-first list, strongly favouring the front (Zipf-like)."""
     return tags[int(len(tags) * rand() ** 3)]
-
-
-def _visuals(base: np.ndarray, gold: list[tuple[list[int], list[int]]], noise) -> list[list[float]]:
-    """Normalised (weighted sum of the gold tags' base vectors + Gaussian noise), 4 decimals."""
-    width = max(len(c) + len(r) for c, r in gold)
-    pad = len(base) - 1
-    idx = np.full((len(gold), width), pad)
-    weight = np.zeros((len(gold), width))
-    for row, (core, related) in enumerate(gold):
-        tags = core + related
-        idx[row, :len(tags)] = tags
-        weight[row, :len(core)] = CORE_WEIGHT
-        weight[row, len(core):len(tags)] = RELATED_WEIGHT
-    vec = np.einsum("vt,vtd->vd", weight, base[idx])
-    vec += noise.normal(0.0, VISUAL_NOISE, vec.shape)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    return np.round(vec, 4).tolist()
 
 
 # --- trending ---------------------------------------------------------------------------------------

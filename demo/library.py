@@ -7,7 +7,6 @@ from bisect import bisect
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-import numpy as np
 import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
@@ -34,7 +33,6 @@ class Library:
     cores: list[int] = field(default_factory=list)            # phrase tags, most popular first
     core_cum: list[float] = field(default_factory=list)       # Zipf cumulative weights of `cores`
     themes: dict[str, int] = field(default_factory=dict)      # theme, genre, occasion tags (demo/themes.py)
-    vectors: np.ndarray | None = None                         # fixed random unit vector per tag
 
     def tag_id(self, i: int) -> str:
         return f"t{i + 1:06d}"
@@ -52,8 +50,8 @@ def library_size(n_videos: int) -> tuple[int, int]:
     return max(3000, 2000 + n_videos // 20), max(2000, min(150_000, n_videos // 8))
 
 
-def build_library(n_videos: int, seed: int, visual_dim: int) -> Library:
-    """Pick atomic tags, build phrase tags, aliases, typos and base vectors, all from `seed`."""
+def build_library(n_videos: int, seed: int) -> Library:
+    """Pick atomic tags, build phrase tags, aliases and typos, all from `seed`."""
     rng = random.Random(f"{seed}:library")
     n_atomic, n_phrase = library_size(n_videos)
     lib = Library()
@@ -65,7 +63,6 @@ def build_library(n_videos: int, seed: int, visual_dim: int) -> Library:
     lib.cores = [i for i in range(len(lib.names)) if lib.is_phrase(i)]
     rng.shuffle(lib.cores)
     lib.core_cum = list(accumulate(1.0 / (r + 5) ** 0.9 for r in range(len(lib.cores))))
-    lib.vectors = _vectors(lib, seed, visual_dim)
     return lib
 
 
@@ -211,17 +208,6 @@ def _add_typos(lib: Library, rng: random.Random) -> None:
         alts = sounds[name[k]]
         lib.typo.append(name[:k] + alts[int(rng.random() * len(alts))] + name[k + 1:])
 
-
-def _vectors(lib: Library, seed: int, dim: int) -> np.ndarray:
-    """Fixed random unit vectors; a phrase's vector leans toward its components' vectors."""
-    gen = np.random.default_rng([seed, 7])
-    vec = gen.standard_normal((len(lib.names), dim))
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    for i, comps in enumerate(lib.comps):
-        if comps:
-            vec[i] = vec[i] + vec[list(comps)].mean(axis=0)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True)
-    return vec
 
 
 def write_tags(lib: Library, path) -> None:

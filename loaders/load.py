@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from graph.cypher import load as Q
+from graph.cypher import schema as SQ
 from graph.db import Graph
 from loaders.labels import LabelResolver
 from loaders.models import MODELS, ClickRow, LabelRow, ProductRow, Row, TagRow, VideoRow
@@ -21,6 +22,7 @@ from loaders.reader import RawRow, read_rows
 from text.normalize import tag_key
 
 KINDS = tuple(MODELS)
+LIBRARY_KINDS = ("tags", "labels")   # loads that change what the tagger holds in memory
 
 
 @dataclass
@@ -118,6 +120,8 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
     report.seconds = time.perf_counter() - started
     if not report.rejected:
         report.rejects_path = None
+    if kind in LIBRARY_KINDS and report.stored:
+        graph.execute(SQ.BUMP_LIBRARY)   # once per file: the tagger rebuilds its library on its next call
     return report
 
 

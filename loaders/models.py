@@ -39,7 +39,6 @@ class VideoRow(Row):
     author: Short | None = None
     duration_s: Annotated[int, Field(ge=0, le=86_400)] | None = None
     visual: Vector | None = None
-    visual_synthetic: bool = False
 
     @field_validator("visual", mode="before")
     @classmethod

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CHANNELS = ("text", "product", "query", "crossmodal", "similar", "visual", "zeroshot", "neardup")
+CHANNELS = ("text", "product", "query", "crossmodal", "similar", "visual", "zeroshot", "neardup",
+            "omikuji", "knn_text", "knn_vector")   # the last three: tagging/label_channel.py
 MAX_EVIDENCE = 3  # evidence items kept per channel: enough to explain, small enough to store on an edge
 
 

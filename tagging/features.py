@@ -14,6 +14,7 @@ FEATURES = (
     "product", "product_category",
     "query", "query_clicks", "query_exact", "query_contains", "query_embedding",
     "crossmodal", "crossmodal_rrank", "similar", "similar_n", "visual", "zeroshot", "neardup",
+    "omikuji", "omikuji_rrank", "knn_text", "knn_vector",
     "n_channels", "is_phrase", "name_len", "prior",
     "ctx_fields", "ctx_products", "ctx_queries",
     "cos_text", "cos_gnn", "cos_visual", "has_visual",
@@ -26,7 +27,8 @@ INDEX = {f: i for i, f in enumerate(FEATURES)}
 TEXT_SCALE = 2.8      # a tag named in all four fields scores 1.0 + 0.6 + 0.4 + 0.8
 # Recall-only score (no model): how much each channel's raw score counts; see recall_score.
 RECALL_WEIGHTS = {"text": 2.0, "text_title": 0.7, "text_inside": -1.0, "product": 0.6, "query": 2.0,
-                  "crossmodal": 1.0, "similar": 1.5, "visual": 0.5, "zeroshot": 3.5, "neardup": 1.5, "n_channels": 1.5}
+                  "crossmodal": 1.0, "similar": 1.5, "visual": 0.5, "zeroshot": 3.5, "neardup": 1.5, "n_channels": 1.5,
+                  "omikuji": 1.0, "knn_text": 1.0, "knn_vector": 1.0}
 RECALL_BIAS = -2.5
 # n_channels is divided by the six channels tagkg began with, so adding the media channels
 # (tagging/media_channels.py) left every recall-only score of a video without media as it was
@@ -74,6 +76,11 @@ def features(merged: list[Merged], is_phrase: np.ndarray, name_len: np.ndarray, 
         for media in ("zeroshot", "neardup"):      # tagging/media_channels.py
             if media in s:
                 row[INDEX[media]] = s[media]
+        for learned in ("omikuji", "knn_text", "knn_vector"):   # tagging/label_channel.py
+            if learned in s:
+                row[INDEX[learned]] = s[learned]
+        if "omikuji" in s:
+            row[INDEX["omikuji_rrank"]] = 1 / ev["omikuji"][0]["rank"]
         row[INDEX["n_channels"]] = len(s) / N_CHANNELS_SCALE
         row[INDEX["is_phrase"]] = is_phrase[m.row]
         row[INDEX["name_len"]] = name_len[m.row] / 10

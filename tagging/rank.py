@@ -42,6 +42,7 @@ class RankConfig:
     adv_weight: float = 0.1
     click_weight: float = 0.5      # a click-only video's pairs count this much of a labelled video's
     label_fraction: float = 1.0    # share of train-side labelled videos the ranker sees (ablations lower it)
+    label_channel: bool = True     # recall and rank with Omikuji + kNN over the labelled videos (label_channel.py)
     random_negatives: int = 5      # random approved tags added to each training video's candidates
     sparse_fraction: float = 0.3   # labelled videos also trained on as sparse ad-hoc payloads (see train.sparse_copy)
     max_core: int = 3

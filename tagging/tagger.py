@@ -11,13 +11,15 @@ import torch
 from tqdm import tqdm
 
 from gnn import embed as E
+from graph.cypher import schema as SQ
 from tagging import channels as C
+from tagging import label_channel as LC
 from tagging import rank as R
 from tagging import store
 from tagging.candidates import Merged, merge
 from tagging.features import CONTEXT, FEATURES, INDEX, context, features, recall_score
 from tagging.library import TagLibrary, build_library
-from tagging.thresholds import Thresholds, assign_core
+from tagging.thresholds import Thresholds, assign_core, served
 from tagging.vectors import TagIndex, VisualPrototypes, faiss_threads
 from video.encode import encoder
 from video.record import VideoRecord, VisualError, from_row
@@ -77,6 +79,7 @@ class Tagger:
             self.tag_gnn[self.gnn_to_row[ok]] = vecs[np.flatnonzero(ok)]
         self.video_tags = {v: [(lib.row[t], w) for t, w in tags if t in lib.row] for v, tags in (video_tags or {}).items()}
         self.prior = np.zeros(len(lib), np.float32)
+        self.labels = None             # the label channel's LabelModel, saved with the ranker
         self.visual: VisualPrototypes | None = None
         self.visual_dim = 0            # the ranker's visual input size; 0 = take it from the payloads
         self.model, self.cfg, self.thresholds, self.version = None, None, RECALL_THRESHOLDS, RECALL_ONLY
@@ -106,6 +109,7 @@ class Tagger:
             if t in self.lib.row:
                 self.prior[self.lib.row[t]] = p
         self.visual_dim = ckpt["dims"]["v_visual"]
+        self.labels = LC.load(folder)
         protos = VisualPrototypes.load(folder)
         if protos is not None:
             tag_ids = ckpt["prototype_tags"]
@@ -121,12 +125,13 @@ class Tagger:
     # --- recall ------------------------------------------------------------------------------------
     def recall(self, videos: list[dict], gnn_override: np.ndarray | None = None,
                extra: list[list[int]] | None = None, own: set[tuple[int, int]] | None = None,
-               as_new: bool = False) -> RecallBatch:
+               as_new: bool = False, label_preds: LC.Predictions | None = None) -> RecallBatch:
         """Run every channel on a batch of payloads {id, title, summary, asr, ocr, visual, products, queries}.
 
         gnn_override (n, d) replaces the videos' GNN vectors (training uses label-blind ones); extra adds
         candidate rows per video (random negatives); own holds (video index, tag row) pairs whose
-        visual prototype must leave the video out; as_new treats the videos as not stored (their text vector
+        visual prototype must leave the video out; label_preds (per video, None = predict) replaces the label
+        channel's predictions (training videos are scored out of fold); as_new treats the videos as not stored (their text vector
         stands in for the GNN one, as for ad-hoc payloads) while the id still keeps a video from being its
         own similar video."""
         lib = self.lib
@@ -137,6 +142,12 @@ class Tagger:
             qtexts = sorted({q for v in videos for q, _ in v.queries})
             qvecs = self.enc.encode(qtexts) if qtexts else np.zeros((0, text.shape[1]), np.float32)
         q_hits = dict(zip(qtexts, self.tag_text_index.search(qvecs, K_QUERY_EMBED)))
+        if self.labels is not None:
+            label_preds = list(label_preds or [None] * n)
+            todo = [i for i, p in enumerate(label_preds) if p is None]
+            if todo:
+                for i, p in zip(todo, LC.predict(self.labels, [videos[i].text() for i in todo], text[todo])):
+                    label_preds[i] = p
         gnn = gnn_override if gnn_override is not None else text if as_new else self._gnn_vectors([v.id for v in videos], text)
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
@@ -161,6 +172,8 @@ class Tagger:
             neighbours = [(vid, s) for vid, s in similar[i] if vid != v.id][:K_SIMILAR]
             cands += C.similar_videos(neighbours, self.video_tags)
             cands += C.nearest("visual", vis_hits[i])
+            if label_preds is not None:
+                cands += LC.candidates(label_preds[i], lib.row)
             m = merge(cands)
             for r in (extra[i] if extra else ()):
                 m.setdefault(r, Merged(r))
@@ -212,64 +225,77 @@ class Tagger:
         pairs = R.Pairs(rb.video, rb.tag, rb.x, *(np.zeros(n, np.float32) for _ in range(4)))
         return R.predict(self.model, tables, pairs)
 
-    def rank(self, rb: RecallBatch) -> list[dict]:
-        """Per video: kept candidates sorted by relevance, split into core and related by the thresholds."""
+    def rank(self, rb: RecallBatch, top_k: int = 0, min_score: float | None = None) -> list[dict]:
+        """Per video: kept candidates sorted by relevance, split into core and related by the thresholds; with
+        top_k also `ranked`, the best top_k of every recalled candidate (kept or not) scoring >= min_score."""
         rel, core_p = self.scores(rb)
         th = self.thresholds
-        kept = rel >= th.keep
+        kept = served(rb.video, rel, th.keep, th.rescue, th.max_kept)
         is_core = assign_core(rb.video, rel, core_p, kept, th.core, th.max_core)
         flat = [m for ms in rb.merged for m in ms]
         out = [{"video": vid, "model": self.version, "core": [], "related": []} for vid in rb.ids]
+        if top_k:
+            for r in out:
+                r["ranked"] = []
         for j in np.lexsort((-rel, rb.video)):
+            m = flat[j]
+            ranked = out[rb.video[j]].get("ranked")
+            if ranked is not None and len(ranked) < top_k and (min_score is None or rel[j] >= min_score):
+                ranked.append({"tag": self.lib.ids[m.row], "name": self.lib.names[m.row],
+                               "score": round(float(rel[j]), 4), "kept": bool(kept[j]), "channels": m.channels})
             if not kept[j]:
                 continue
-            m = flat[j]
             out[rb.video[j]]["core" if is_core[j] else "related"].append({
                 "tag": self.lib.ids[m.row], "name": self.lib.names[m.row], "score": round(float(rel[j]), 4),
                 "core_score": round(float(core_p[j]), 4), "channels": m.channels,
                 "evidence": {c: {"score": round(m.scores[c], 4), "items": m.evidence[c]} for c in m.channels}})
         return out
 
-    def tag(self, videos: list[dict]) -> list[dict]:
-        """Recall and rank a batch of payloads."""
-        return self.rank(self.recall(videos))
+    def tag(self, videos: list[dict], top_k: int = 0, min_score: float | None = None) -> list[dict]:
+        """Recall and rank a batch of payloads (top_k, min_score: see rank)."""
+        return self.rank(self.recall(videos), top_k, min_score)
 
 
-_cache: dict[tuple, Tagger] = {}
+_cache: dict[tuple, tuple[tuple, Tagger]] = {}   # (data dir, prefix) -> (versions it was built for, tagger)
 _cache_lock = threading.Lock()
 
 
 def get_tagger(graph, settings, prefix: str = "", rank_version: str | None = "latest", reload: bool = False) -> Tagger:
-    """The process-wide Tagger for these settings, ranker version and GNN version; built on first use."""
+    """The process-wide Tagger for these settings: rebuilt when the ranker, the GNN or the library version
+    (graph.cypher.schema.LIBRARY_VERSION: curator changes, tag and label loads) moved since it was built."""
     version = latest_rank_version(settings) if rank_version == "latest" else rank_version
-    key = (str(settings.data_dir), prefix, version, E.latest_version(settings))
+    library = graph.query(SQ.LIBRARY_VERSION)[0]["version"]
+    place, versions = (str(settings.data_dir), prefix), (version, E.latest_version(settings), library)
     with _cache_lock:
-        if reload or key not in _cache:
-            _cache[key] = Tagger.from_graph(graph, settings, prefix, version)
-        return _cache[key]
+        built = _cache.get(place)
+        if reload or built is None or built[0] != versions:
+            _cache[place] = (versions, Tagger.from_graph(graph, settings, prefix, version))
+        return _cache[place][1]
 
 
-def tag_stored(graph, settings, video_ids: list[str], persist: bool = True, tagger: Tagger | None = None) -> list[dict]:
+def tag_stored(graph, settings, video_ids: list[str], persist: bool = True, tagger: Tagger | None = None,
+               top_k: int = 0, min_score: float | None = None) -> list[dict]:
     """Tag stored videos by id (unknown ids are skipped); persist writes HAS_TAG edges with the model version."""
     tagger = tagger or get_tagger(graph, settings)
-    results = tagger.tag(store.read_videos(graph, video_ids))
+    results = tagger.tag(store.read_videos(graph, video_ids), top_k, min_score)
     if persist and results:
         store.write_tags(graph, results, tagger.version)
     return results
 
 
-def tag_payloads(graph, settings, payloads: list[dict], tagger: Tagger | None = None) -> list[dict]:
-    """Tag videos that are not stored: {id?, title, summary, asr, ocr, visual?, products?, queries?}."""
+def tag_payloads(graph, settings, payloads: list[dict], tagger: Tagger | None = None, top_k: int = 0,
+                 min_score: float | None = None) -> list[dict]:
+    """Tag videos that are not stored: {id?, title, summary, asr, ocr, visual?, products?, queries?}
+    (video.record.from_row reads every field, queries as {query, count} or (text, count))."""
     tagger = tagger or get_tagger(graph, settings)
-    videos = [{**p, "queries": [(q["query"], q.get("count", 1)) if isinstance(q, dict) else tuple(q)
-                                for q in p.get("queries") or []]} for p in payloads]
-    return tagger.tag(videos)
+    return tagger.tag(payloads, top_k, min_score)
 
 
-def tag_file(graph, settings, path: Path) -> list[dict]:
+def tag_file(graph, settings, path: Path, top_k: int = 0, min_score: float | None = None) -> list[dict]:
     """`tagkg tag --file F`: JSONL payloads (the videos load format plus optional products and queries)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return tag_payloads(graph, settings, [json.loads(line) for line in lines if line.strip()])
+    return tag_payloads(graph, settings, [json.loads(line) for line in lines if line.strip()], top_k=top_k,
+                        min_score=min_score)
 
 
 def tag_all(graph, settings, batch: int = 256, persist: bool = True, prefix: str = "", progress: bool = True) -> dict:

@@ -12,16 +12,19 @@ import numpy as np
 from tqdm import tqdm
 
 from gnn import embed as E
-from tagging import rank as R
 from graph.labels import read_labels
 from labelmodel.split import side_of, split_ids
+from tagging import label_channel as LC
+from tagging import rank as R
 from tagging import store
 from tagging.channels import FIELDS
 from tagging.features import FEATURES, INDEX, recall_score
 from tagging.tagger import Tagger, rank_dir
-from tagging.thresholds import Thresholds, assign_core, calibrate
+from tagging.thresholds import Thresholds, assign_core, calibrate, served
 from tagging.vectors import VisualPrototypes
 from tagkg.files import write_text
+from video.record import from_row
+from video.vectors import text_vectors
 
 RECALL_BATCH = 256
 SPARSE_KEEP = 0.3   # chance that a sparse copy keeps each of SPARSE_OPTIONAL
@@ -84,6 +87,12 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
     sparse = ([(f"{v}~sparse", v, "sparse") for v in split.labelled[:n_sparse]]
               + [(f"{v}~sparse", v, "heldout_sparse") for v in split.heldout])
     entries = stored + sparse
+    # sparse copies are drawn up front, so the label channel can score them out of fold like their videos
+    sparse_rows = {e[0]: row for lo in range(0, len(sparse), RECALL_BATCH)
+                   for e, row in zip(sparse[lo:lo + RECALL_BATCH],
+                                     store.read_videos(graph, [e[1] for e in sparse[lo:lo + RECALL_BATCH]]))}
+    sparse_rows = {k: sparse_copy(v, rng) for k, v in sparse_rows.items()}
+    label_oof = fit_label_channel(tagger, graph, split, truth, sparse, sparse_rows) if cfg.label_channel else {}
     ids = [e[0] for e in entries]
     role = np.array([e[2] for e in entries])
     click_of = {(v, lib.row[t]): c for v, t, c in clicks if t in lib.row}
@@ -96,10 +105,8 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
     for lo, hi, is_sparse in tqdm(batches, desc="recall", unit="batch", disable=not progress):
         chunk = [e[1] for e in entries[lo:hi]]
         chunk_role = role[lo:hi]
-        videos = store.read_videos(graph, chunk)
+        videos = [sparse_rows[i] for i in ids[lo:hi]] if is_sparse else store.read_videos(graph, chunk)
         assert [v["id"] for v in videos] == chunk
-        if is_sparse:
-            videos = [sparse_copy(v, rng) for v in videos]
         train_side = ~np.isin(chunk_role, ("heldout", "heldout_sparse"))
         extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
         override = None
@@ -110,7 +117,8 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
                                  for i, b in enumerate(blind_vecs)]).astype(np.float32)
         own = {(i, r) for i, v in enumerate(chunk) for r in (lib.row[t] for t in sum(truth.get(v, ([], [])), []))
                if (v, r) in own_gold}
-        rb = tagger.recall(videos, override, extra, own, as_new=is_sparse)
+        rb = tagger.recall(videos, override, extra, own, as_new=is_sparse,
+                           label_preds=[label_oof.get(i) for i in ids[lo:hi]])
         for k in vecs:
             vecs[k].append(rb.vectors[k])
         has_vis.append(rb.has_visual)
@@ -133,6 +141,23 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
                   sum(len(g[0]) for g, rr in zip(gold_of, role) if rr == r)) for r in set(role)}
     per_video = np.array([len(g[0]) + len(g[1]) for g in gold_of])
     return Dataset(ids, role, tables, pairs, clicked, n_gold, per_video)
+
+
+def fit_label_channel(tagger: Tagger, graph, split: Split, truth: dict, sparse: list[tuple[str, str, str]],
+                      sparse_rows: dict[str, dict]) -> dict[str, LC.Predictions]:
+    """Fit the label channel (tagging/label_channel.py) on the labelled training videos and set it on the tagger;
+    return their out-of-fold predictions, and their sparse copies', by dataset id."""
+    lab = split.labelled
+    recs = [from_row(v) for lo in range(0, len(lab), RECALL_BATCH)
+            for v in store.read_videos(graph, lab[lo:lo + RECALL_BATCH])]
+    lab_set = set(lab)
+    copies = [(ds, video, from_row(sparse_rows[ds])) for ds, video, _ in sparse if video in lab_set]
+    copy_vecs = text_vectors(tagger.enc, [r for _, _, r in copies])
+    model, oof, oof_copies = LC.fit(lab, [r.text() for r in recs], [set(sum(truth[v], [])) for v in lab],
+                                    text_vectors(tagger.enc, recs),
+                                    [(video, r.text(), x) for (_, video, r), x in zip(copies, copy_vecs)])
+    tagger.labels = model
+    return {**dict(zip(lab, oof)), **{ds: p for (ds, _, _), p in zip(copies, oof_copies)}}
 
 
 def training_pairs(ds: Dataset, cfg: R.RankConfig) -> R.Pairs:
@@ -234,7 +259,9 @@ def train_ranker(graph, settings, prefix: str = "", compare: bool = False,
                         "history": hist}
     model = models["main"]
     rel, core_p = R.predict(model, ds.tables, val)
-    th = calibrate(val.video, rel, core_p, val.y, val.core, *ds.n_gold["validation"], cfg.max_core)
+    val_gold = {int(i): int(ds.gold_per_video[i]) for i in np.flatnonzero(ds.role == "validation")}
+    th = calibrate(val.video, val.tag, rel, core_p, val.y, val.core, val_gold, ds.n_gold["validation"][1],
+                   cfg.max_core)
     result["thresholds"] = th.to_dict()
     result["heldout_quality"] = heldout_quality(model, ds, held, th)
     # the same held-out videos sent as sparse ad-hoc payloads (title plus a random few fields)
@@ -247,6 +274,8 @@ def train_ranker(graph, settings, prefix: str = "", compare: bool = False,
              "gnn_version": E.latest_version(settings), "prefix": prefix,
              "split_seed": cfg.seed, "heldout": split.heldout, "metrics": {k: v for k, v in result.items()}}
     R.save(folder, model, cfg, dims, extra)
+    if tagger.labels is not None:
+        LC.save(tagger.labels, folder)
     if tagger.visual is not None:
         tagger.visual.save(folder)
     tp = training_pairs(ds, cfg)   # the dynamic training set of this version, kept for audits
@@ -264,9 +293,11 @@ def heldout_quality(model, ds: Dataset, held: R.Pairs, th: Thresholds) -> dict:
     for name, score in (("ranked", rel), ("recall_only", recall_score(held.x)),
                         ("text_only", np.where(held.x[:, INDEX["text"]] > 0, held.x[:, INDEX["text"]], -1.0))):
         out[name] = quality(held.video, score, held.y, ds.gold_per_video)
-    kept = rel >= th.keep
+    kept = served(held.video, rel, th.keep, th.rescue, th.max_kept)
     core = assign_core(held.video, rel, core_p, kept, th.core, th.max_core)
     out["kept_per_video"] = round(float(kept.sum()) / max(len(np.unique(held.video)), 1), 2)
     out["core_precision"] = round(float(held.core[core].sum()) / max(core.sum(), 1), 4)
     out["kept_precision"] = round(float(held.y[kept].sum()) / max(kept.sum(), 1), 4)
+    videos = np.unique(held.video)
+    out["untagged"] = round(1 - len(np.unique(held.video[kept])) / max(len(videos), 1), 4)
     return out

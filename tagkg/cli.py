@@ -74,15 +74,13 @@ def load_cmd(ctx, kind, file, fmt, batch_size, rejects, progress) -> None:
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: TAGKG_DATA_DIR/demo).")
-@click.option("--visual/--no-visual", default=True, help="Write synthetic visual vectors per video.")
-@click.option("--visual-dim", type=click.IntRange(2, 2048), default=32, show_default=True)
 @click.pass_context
-def demo_data_cmd(ctx, n_videos, seed, out, visual, visual_dim) -> None:
+def demo_data_cmd(ctx, n_videos, seed, out) -> None:
     """Write a synthetic Taobao-style corpus (tags, videos, products, clicks, ground truth)."""
     from demo.corpus import generate
 
     out = out or ctx.obj.data_dir / "demo"
-    stats = generate(out, n_videos, seed=seed, visual_dim=visual_dim, with_visual=visual)
+    stats = generate(out, n_videos, seed=seed)
     click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
 
 
@@ -111,7 +109,7 @@ def load_demo_cmd(ctx, folder, progress) -> None:
 @click.pass_context
 def stats_cmd(ctx) -> None:
     """Count the nodes and edges in the graph."""
-    from api.views import graph_stats
+    from graph.reads import graph_stats
 
     click.echo(json.dumps(graph_stats(_graph(ctx)), indent=1))
 
@@ -272,14 +270,18 @@ def rank_train_cmd(ctx, prefix, compare, progress, **config) -> None:
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Tag the videos in this JSONL file without storing them.")
 @click.option("--persist/--no-persist", default=True, help="Write HAS_TAG edges for a stored video.")
+@click.option("--top-k", type=click.IntRange(0, 500), default=0, show_default=True,
+              help="Also list the best K candidates with scores, kept or not.")
+@click.option("--min-score", type=float, default=None, help="Only candidates scoring at least this in that list.")
 @click.pass_context
-def tag_cmd(ctx, video_id, path, persist) -> None:
+def tag_cmd(ctx, video_id, path, persist, top_k, min_score) -> None:
     """Tag one stored VIDEO_ID (recall + rank), or the videos of --file without storing them."""
     from tagging.tagger import tag_file, tag_stored
 
     if bool(video_id) == bool(path):
         raise click.UsageError("give either VIDEO_ID or --file")
-    result = tag_file(_graph(ctx), ctx.obj, path) if path else tag_stored(_graph(ctx), ctx.obj, [video_id], persist=persist)
+    result = (tag_file(_graph(ctx), ctx.obj, path, top_k, min_score) if path else
+              tag_stored(_graph(ctx), ctx.obj, [video_id], persist=persist, top_k=top_k, min_score=min_score))
     if not result:
         click.echo(json.dumps({"error": {"code": "not_found", "message": f"no video {video_id!r}"}}), err=True)
         sys.exit(1)

@@ -7,7 +7,9 @@ from gnn.build_graph import knn
 from video.vectors import clauses
 from gnn.embed import build_index
 from gnn.evaluate import rank_metrics
-from gnn.export import holdout_videos
+from gnn.export import GraphData
+from gnn.train import TrainConfig, split
+from labelmodel.split import side_of
 
 
 def test_rank_metrics_filtered_and_raw():
@@ -22,15 +24,18 @@ def test_rank_metrics_filtered_and_raw():
     assert m["R@1"] == 1.0 and m["MR"] == 1.0
 
 
-def test_holdout_is_stable_under_reordering():
+def test_split_hides_the_labels_test_and_validation_sides():
     ids = [f"v{i:05d}" for i in range(1000)]
-    a = {ids[i] for i in holdout_videos(ids, 100, seed=1)}
-    b = {ids[::-1][i] for i in holdout_videos(ids[::-1], 100, seed=1)}
-    c = {ids[i] for i in holdout_videos(ids, 100, seed=2)}
-    assert a == b and len(a) == 100 and a != c
-    after = {ids[i] for i in holdout_videos(ids, 50, seed=1, skip=100)}
-    assert len(after) == 50 and not after & a
-
+    labels = np.array([(v, v % 7, v % 2) for v in range(1000)], np.int64)     # one label per video
+    z = np.zeros((0, 2), np.int64)
+    data = GraphData(ids, [], None, [f"t{i}" for i in range(7)], ["x"] * 7, np.ones(7, bool), [], query_video=z,
+                     tag_video=z, has_tag=z, labels=labels, composed_of=z)
+    sp = split(data, TrainConfig(holdout=40, validation=30))
+    assert {ids[v] for v in sp.heldout} == {v for v in ids if side_of(v) == "test"}
+    assert {ids[v] for v in sp.validation} == {v for v in ids if side_of(v) == "validation"}
+    assert not set(sp.train_pairs[:, 0]) & set(sp.hidden)
+    assert len(sp.test_pairs) == 40 and len(sp.valid_pairs) == 30          # measured: the first by hash
+    assert len(sp.train_pairs) == 1000 - len(sp.heldout) - len(sp.validation)
 
 def test_knn_excludes_self_and_low_scores():
     x = np.array([[1, 0], [0.99, 0.141], [0, 1]], np.float32)

@@ -44,6 +44,18 @@ def test_compute_adhoc_batch_and_roles(graph, ns, settings, tmp_path):
                      headers=TAGGER).get_json()
     assert [i["video"] for i in batch["items"]] == [f"{ns}v", None] and batch["missing"] == [f"{ns}nope"]
 
+    # a longer ranked list with scores on request, kept tags or not; author (a loader field) is accepted
+    ranked = api.post("/v1/tagging/tag?top_k=5&min_score=-1", json={"title": f"我家{ns}corgi", "author": "u1"},
+                      headers=TAGGER).get_json()["ranked"]
+    assert 0 < len(ranked) <= 5 and ranked[0]["tag"] == f"{ns}a" and isinstance(ranked[0]["kept"], bool)
+    assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
+    high = api.post("/v1/tagging/tag?top_k=5&min_score=2", json={"title": f"我家{ns}corgi"}, headers=TAGGER).get_json()
+    assert high["ranked"] == [] and "ranked" not in adhoc
+    computed = api.post(f"/v1/videos/{ns}v/tags/compute?top_k=3", json={}, headers=TAGGER).get_json()
+    assert {r["tag"] for r in computed["ranked"]} >= {f"{ns}a", f"{ns}b"}
+    assert api.post("/v1/tagging/tag?top_k=501", json={"title": "x"}, headers=TAGGER).status_code == 422
+    assert api.post("/v1/tagging/tag", json={"title": "x", "visual": [0.1, None]}, headers=TAGGER).status_code == 422
+
     assert api.post(f"/v1/videos/{ns}nope/tags/compute", json={}, headers=TAGGER).status_code == 404
     assert api.post(f"/v1/videos/{ns}v/tags/compute", json={}, headers={"X-API-Key": KEYS[0][2]}).status_code == 403
     assert api.post("/v1/tagging/tag", json={"title": "x", "bogus": 1}, headers=TAGGER).status_code == 422

@@ -10,7 +10,7 @@ from tagging import rank as R
 from tagging.candidates import merge
 from tagging.features import FEATURES, INDEX, context, features
 from tagging.library import build_library
-from tagging.thresholds import assign_core, calibrate
+from tagging.thresholds import assign_core, calibrate, served
 from tagging.train import sparse_copy
 from tagging.vectors import VisualPrototypes
 
@@ -110,11 +110,24 @@ def test_thresholds_calibrate_and_cap_core():
     rel = np.array([0.9, 0.8, 0.3, 0.1, 0.95, 0.4, 0.05])
     y = np.array([1, 1, 0, 0, 1, 1, 0])
     core = np.array([1, 0, 0, 0, 1, 0, 0])
-    th = calibrate(video, rel, rel, y, core, n_gold=4, n_gold_core=2, max_core=1)
-    assert 0.3 < th.keep <= 0.4 and th.f1_any == 1.0
+    th = calibrate(video, np.arange(7), rel, rel, y, core, {0: 2, 1: 2}, n_gold_core=2, max_core=1)
+    assert 0.3 < th.keep <= 0.4 and th.f1_any == 1.0 and th.untagged == 0.0
     assert th.f1_core == 1.0
     pred = assign_core(video, rel, rel, rel >= 0, 0.0, 1)
     assert pred.tolist() == [True, False, False, False, True, False, False]
+
+
+def test_thresholds_rescue_the_top_tag_of_a_video_that_keeps_nothing():
+    # video 2's only tag is implied, not named: right, but scored below a floor tuned on the others
+    video = np.array([0, 0, 0, 1, 1, 1, 2, 3])
+    rel = np.array([0.9, 0.8, 0.3, 0.95, 0.4, 0.05, 0.2, 0.1])
+    y = np.array([1, 1, 0, 1, 1, 0, 1, 0])
+    th = calibrate(video, np.arange(8), rel, rel, y, y, {0: 2, 1: 2, 2: 1, 3: 1}, n_gold_core=5)
+    assert 0.3 < th.keep <= 0.4 and th.rescue is not None and 0.1 < th.rescue <= 0.2
+    kept = served(video, rel, th.keep, th.rescue, th.max_kept)
+    assert kept.tolist() == [True, True, False, True, True, False, True, False]
+    assert served(video, rel, th.keep, None, th.max_kept)[6] == False          # without the rescue it is lost
+    assert served(video, rel, 0.0, None, 2).tolist() == [True, True, False, True, True, False, True, True]
 
 
 def test_visual_prototypes_leave_one_out():

@@ -8,6 +8,7 @@ SCHEMA = [
     "CREATE CONSTRAINT query_text IF NOT EXISTS FOR (q:Query) REQUIRE q.text IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE",
     "CREATE CONSTRAINT mining_run_id IF NOT EXISTS FOR (m:MiningRun) REQUIRE m.id IS UNIQUE",
+    "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX tag_name IF NOT EXISTS FOR (t:Tag) ON (t.name)",
     "CREATE INDEX tag_status IF NOT EXISTS FOR (t:Tag) ON (t.status)",
     "CREATE INDEX video_created IF NOT EXISTS FOR (v:Video) ON (v.created_at)",
@@ -67,3 +68,8 @@ AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
 # The server's function and procedure catalog: /v1/cypher checks the names in a query's plan against it.
 FUNCTION_CATALOG = "SHOW FUNCTIONS YIELD name, isBuiltIn RETURN name, isBuiltIn"
 PROCEDURE_CATALOG = "SHOW PROCEDURES YIELD name RETURN name"
+
+# The library version: every curator change and every tag or label load bumps it; the tagger's cache reads
+# it, so an approval, a merge, a rename or a new label reaches the next tagging call without a restart.
+LIBRARY_VERSION = "OPTIONAL MATCH (m:Meta {id: 'library'}) RETURN coalesce(m.version, 0) AS version"
+BUMP_LIBRARY = "MERGE (m:Meta {id: 'library'}) SET m.version = coalesce(m.version, 0) + 1"
