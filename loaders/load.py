@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from graph.cypher import load as Q
 from graph.cypher import schema as SQ
+from graph.cypher import media as QM
 from graph.db import Graph
 from loaders.labels import LabelResolver
 from loaders.models import MODELS, ClickRow, LabelRow, ProductRow, Row, TagRow, VideoRow
@@ -67,8 +68,11 @@ class LoadReport:
 
 def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = None, batch_size: int = 2000,
               rejects_path: Path | str | None = None, progress: bool = True,
-              max_line_bytes: int = 1_000_000) -> LoadReport:
-    """Load `path` as `kind` rows; good rows are stored even when others are rejected."""
+              max_line_bytes: int = 1_000_000, media=None) -> LoadReport:
+    """Load `path` as `kind` rows; good rows are stored even when others are rejected.
+
+    media: for video rows naming a `media` file, a function (good rows) -> (rows filled from the file,
+    rejects as (line, field, reason)); media/ingest.py's `media_rows` (the CLI passes it)."""
     if kind not in MODELS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
@@ -87,6 +91,9 @@ def load_file(graph: Graph, kind: str, path: Path | str, *, fmt: str | None = No
     try:
         for chunk in _chunks(read_rows(path, fmt, max_line_bytes), batch_size):
             good, rejects = _validate(kind, chunk)
+            if media is not None and kind == "videos":
+                good, media_rejects = media(good)
+                rejects += [Reject(line, f, reason, raw) for line, f, reason, raw in media_rejects]
             if kind == "tags":  # before the reference check, so phrases using a duplicate are caught
                 good, dup_rejects = _check_duplicate_names(graph, good)
                 rejects += dup_rejects
@@ -269,8 +276,11 @@ def _refs(r: Row):
 
 # --- transaction functions: each writes one batch idempotently ----------------------------------
 
-def _write_videos(tx, rows: list[VideoRow]) -> None:
+def write_videos(tx, rows: list[VideoRow]) -> None:
     tx.run(Q.MERGE_VIDEOS, rows=[{"id": r.id, "props": r.props()} for r in rows]).consume()
+    framed = [{"id": r.id, "keyframes": [k.props() for k in r.keyframes]} for r in rows if r.keyframes is not None]
+    if framed:   # in the same transaction: a video is never stored without its keyframes
+        tx.run(QM.REPLACE_KEYFRAMES, rows=framed).consume()
 
 
 def _write_products(tx, rows: list[ProductRow]) -> None:
@@ -314,7 +324,7 @@ def _write_labels(tx, rows: list[LabelRow]) -> None:
                                  for r in rows]).consume()
 
 
-_WRITERS = {"videos": _write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks,
+_WRITERS = {"videos": write_videos, "products": _write_products, "tags": _write_tags, "clicks": _write_clicks,
             "labels": _write_labels}
 
 

@@ -1,6 +1,7 @@
 """One pydantic model per input row kind; field limits guard the graph against oversized input."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 from typing import Annotated, Literal
 
@@ -39,6 +40,15 @@ class VideoRow(Row):
     author: Short | None = None
     duration_s: Annotated[int, Field(ge=0, le=86_400)] | None = None
     visual: Vector | None = None
+    # media: a local file `tagkg load videos` reads with media/ (keyframes, OCR, subtitles, visual features)
+    media: Annotated[str, StringConstraints(min_length=1, max_length=4096)] | None = None
+    media_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    visual_model: Short | None = None          # which model made `visual`; vectors of different models never meet
+    visual_dim: Annotated[int, Field(ge=1, le=MAX_VISUAL_DIM)] | None = None
+    width: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    height: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    codec: Annotated[str, StringConstraints(max_length=50)] | None = None
+    keyframes: Annotated[list["KeyframeRow"], Field(max_length=64)] | None = None
 
     @field_validator("visual", mode="before")
     @classmethod
@@ -54,11 +64,44 @@ class VideoRow(Row):
             v = v.replace(tzinfo=timezone.utc)
         return v
 
+    @model_validator(mode="after")
+    def _visual_dim(self):
+        if self.visual_dim is not None and self.visual is not None and self.visual_dim != len(self.visual):
+            raise ValueError(f"visual_dim is {self.visual_dim} but visual has {len(self.visual)} values")
+        return self
+
     def props(self) -> dict:
-        """Properties stored on the :Video node (None values are not written)."""
-        d = self.model_dump(exclude={"id"}, exclude_none=True)
+        """Properties stored on the :Video node (None values are not written; keyframes are nodes of their own)."""
+        d = self.model_dump(exclude={"id", "keyframes"}, exclude_none=True)
         if self.created_at is not None:
             d["created_at"] = self.created_at.isoformat()
+        return d
+
+
+class OcrLineRow(Row):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    box: Annotated[list[Annotated[list[int], Field(min_length=2, max_length=2)]], Field(min_length=4, max_length=4)]
+    conf: Annotated[float, Field(ge=0, le=1)]
+
+
+class KeyframeRow(Row):
+    """One keyframe of a video: where it is, its pHash, thumbnail, OCR lines and ImageNet classes."""
+    index: Annotated[int, Field(ge=0, le=1000)]
+    t: Annotated[float, Field(ge=0, le=86_400)]
+    cover: bool = False
+    cut: Annotated[float, Field(ge=0, le=1)] = 0.0
+    phash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+    thumb: Annotated[str, StringConstraints(max_length=500)] | None = None
+    ocr: Annotated[list[OcrLineRow], Field(max_length=100)] = []
+    classes: Annotated[list[tuple[Annotated[str, StringConstraints(max_length=100)],
+                                  Annotated[float, Field(ge=0, le=1)]]], Field(max_length=10)] = []
+
+    def props(self) -> dict:
+        """Node properties: Neo4j holds no nested lists or maps, so OCR lines and classes are JSON text."""
+        d = self.model_dump(exclude={"ocr", "classes"}, exclude_none=True)
+        d["ocr_text"] = "\n".join(line.text for line in self.ocr)
+        d["ocr"] = json.dumps([line.model_dump() for line in self.ocr], ensure_ascii=False)
+        d["classes"] = json.dumps(self.classes, ensure_ascii=False)
         return d
 
 

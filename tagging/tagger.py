@@ -14,6 +14,7 @@ from gnn import embed as E
 from graph.cypher import schema as SQ
 from tagging import channels as C
 from tagging import label_channel as LC
+from tagging import media_channels as MC
 from tagging import rank as R
 from tagging import store
 from tagging.candidates import Merged, merge
@@ -68,6 +69,7 @@ class Tagger:
         names = lib.names
         self.tag_text = short_text_vectors(self.enc, names, progress, "encode tags")          # (n_tags, 512)
         self.tag_text_index = TagIndex(self.tag_text)
+        self.class_tags = MC.ClassTags(lambda names: short_text_vectors(self.enc, names), self.tag_text_index)
         self.name_len = np.array([len(n) for n in names], np.float32)
         self.tag_gnn = self.tag_text.copy()       # tags absent from the GNN index fall back to their text vector
         self.gnn_to_row = np.zeros(0, np.int64)
@@ -82,6 +84,9 @@ class Tagger:
         self.labels = None             # the label channel's LabelModel, saved with the ranker
         self.visual: VisualPrototypes | None = None
         self.visual_dim = 0            # the ranker's visual input size; 0 = take it from the payloads
+        # True for a ranker whose labelled videos had no visual vector (no prototypes): its visual input is a
+        # placeholder, so ingested videos' media vectors must not reach it (they would not even fit its size)
+        self.visual_off = False
         self.model, self.cfg, self.thresholds, self.version = None, None, RECALL_THRESHOLDS, RECALL_ONLY
         if rank_version:
             self.load_ranker(rank_version)
@@ -120,6 +125,7 @@ class Tagger:
             sums[rows[ok]], counts[rows[ok]] = protos.sums[ok], protos.counts[ok]
             protos = VisualPrototypes(sums, counts)
         self.visual = protos
+        self.visual_off = protos is None
         self.version = version
 
     # --- recall ------------------------------------------------------------------------------------
@@ -141,6 +147,7 @@ class Tagger:
             text = text_vectors(self.enc, videos)                                         # (n, 512)
             qtexts = sorted({q for v in videos for q, _ in v.queries})
             qvecs = self.enc.encode(qtexts) if qtexts else np.zeros((0, text.shape[1]), np.float32)
+            class_tags = self.class_tags.of(sorted({c for v in videos for c in MC.class_names(v.keyframes)}))
         q_hits = dict(zip(qtexts, self.tag_text_index.search(qvecs, K_QUERY_EMBED)))
         if self.labels is not None:
             label_preds = list(label_preds or [None] * n)
@@ -152,12 +159,12 @@ class Tagger:
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
         for v in videos:
-            if self.visual_dim and v.visual is not None and len(v.visual) != self.visual_dim:
+            if self.visual_dim and not self.visual_off and v.visual is not None and len(v.visual) != self.visual_dim:
                 raise VisualError(f"video {v.id or ''} visual: {len(v.visual)} values, but ranker {self.version} "
                                   f"was trained on {self.visual_dim}-d visual vectors")
-        visual, has_visual = visual_matrix(videos, self.visual_dim or None)
+        visual, has_visual = (None, np.zeros(n, bool)) if self.visual_off else visual_matrix(videos, self.visual_dim or None)
         if visual is None:
-            visual = np.zeros((n, 1), np.float32)
+            visual = np.zeros((n, self.visual_dim or 1), np.float32)
         vis_hits = [[] for _ in range(n)]
         if self.visual is not None and has_visual.any():
             for i, hits in zip(np.flatnonzero(has_visual), self.visual.search(visual[has_visual], K_VISUAL)):
@@ -174,6 +181,9 @@ class Tagger:
             cands += C.nearest("visual", vis_hits[i])
             if label_preds is not None:
                 cands += LC.candidates(label_preds[i], lib.row)
+            cands += MC.zeroshot(v.keyframes, class_tags)
+            cands += MC.near_duplicates(v.near_duplicates, self.video_tags)
+            MC.attach_ocr_lines(cands, v.keyframes)
             m = merge(cands)
             for r in (extra[i] if extra else ()):
                 m.setdefault(r, Merged(r))

@@ -63,10 +63,71 @@ def load_cmd(ctx, kind, file, fmt, batch_size, rejects, progress) -> None:
     from loaders.load import load_file
 
     s: Settings = ctx.obj
+    media = None
+    if kind == "videos":   # rows may name a media file: read it like `tagkg ingest` does
+        from media.ingest import media_rows
+        media = media_rows(_graph(ctx), s)
     report = load_file(_graph(ctx), kind, file, fmt=fmt, batch_size=batch_size or s.batch_size,
-                       rejects_path=rejects, progress=progress, max_line_bytes=s.max_line_bytes)
+                       rejects_path=rejects, progress=progress, max_line_bytes=s.max_line_bytes, media=media)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ocr/--no-ocr", default=True, show_default=True, help="Read on-screen text of the keyframes.")
+@click.option("--scan", type=click.Choice(["all", "keyframes"]), default="all", show_default=True,
+              help="Find scene cuts among all frames (4 a second) or only the stream's key frames (faster).")
+@click.option("--max-keyframes", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--tag/--no-tag", default=True, show_default=True, help="Tag the ingested videos at once.")
+@click.option("--id-prefix", default="", help="Prefix of the new video ids (m + 20 hex digits of the file's SHA-256).")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where rejected files go (default: TAGKG_DATA_DIR/media/ingest.rejects.jsonl).")
+@click.option("--progress/--no-progress", default=True)
+@click.pass_context
+def ingest_cmd(ctx, paths, ocr, scan, max_keyframes, tag, id_prefix, rejects, progress) -> None:
+    """Ingest video files (mp4, mov, mkv, webm), cover images and frame folders: keyframes, OCR, subtitles,
+    visual features; exits 1 if any file was rejected."""
+    from dataclasses import replace
+
+    from media.asr import load_plugin
+    from media.ingest import ingest
+    from media.limits import Limits, MediaError
+
+    s: Settings = ctx.obj
+    try:
+        plugin = load_plugin()
+    except MediaError as e:
+        raise click.ClickException(str(e)) from None
+    report = ingest(_graph(ctx), s, list(paths), limits=replace(Limits(), max_keyframes=max_keyframes),
+                    use_ocr=ocr, scan=scan, rejects_path=rejects, progress=progress, asr_plugin=plugin,
+                    id_prefix=id_prefix)
+    click.echo(report.summary())
+    if tag and report.ids:
+        from tagging.tagger import tag_stored
+        results = tag_stored(_graph(ctx), s, report.ids)
+        click.echo(f"tagged {len(results)} videos: "
+                   + "; ".join(f"{r['video']}: {', '.join(t['name'] for t in r['core'] + r['related'])}"
+                               for r in results[:5]) + (" ..." if len(results) > 5 else ""))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command("demo-clips")
+@click.option("--clips", "n_clips", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--demo", "demo_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="A demo-data folder whose video texts the clips show (default: TAGKG_DATA_DIR/demo).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: TAGKG_DATA_DIR/demo/clips).")
+@click.option("--progress/--no-progress", default=True)
+@click.pass_context
+def demo_clips_cmd(ctx, n_clips, seed, demo_dir, out, progress) -> None:
+    """Render demo video clips (bundled photos, Chinese titles and subtitles, some subtitle tracks)."""
+    from demo.clips import demo_clips
+
+    demo_dir = demo_dir or ctx.obj.data_dir / "demo"
+    paths = demo_clips(out or demo_dir / "clips", demo_dir / "videos.jsonl", n_clips, seed, progress=progress)
+    click.echo(f"{len(paths)} clips in {paths[0].parent if paths else out}")
 
 
 @main.command("demo-data")
