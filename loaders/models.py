@@ -30,6 +30,33 @@ def _split_list(value):
     return value
 
 
+class OcrLineRow(Row):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    box: Annotated[list[Annotated[list[int], Field(min_length=2, max_length=2)]], Field(min_length=4, max_length=4)]
+    conf: Annotated[float, Field(ge=0, le=1)]
+
+
+class KeyframeRow(Row):
+    """One keyframe of a video: where it is, its pHash, thumbnail, OCR lines and ImageNet classes."""
+    index: Annotated[int, Field(ge=0, le=1000)]
+    t: Annotated[float, Field(ge=0, le=86_400)]
+    cover: bool = False
+    cut: Annotated[float, Field(ge=0, le=1)] = 0.0
+    phash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+    thumb: Annotated[str, StringConstraints(max_length=500)] | None = None
+    ocr: Annotated[list[OcrLineRow], Field(max_length=100)] = []
+    classes: Annotated[list[tuple[Annotated[str, StringConstraints(max_length=100)],
+                                  Annotated[float, Field(ge=0, le=1)]]], Field(max_length=10)] = []
+
+    def props(self) -> dict:
+        """Node properties: Neo4j holds no nested lists or maps, so OCR lines and classes are JSON text."""
+        d = self.model_dump(exclude={"ocr", "classes"}, exclude_none=True)
+        d["ocr_text"] = "\n".join(line.text for line in self.ocr)
+        d["ocr"] = json.dumps([line.model_dump() for line in self.ocr], ensure_ascii=False)
+        d["classes"] = json.dumps(self.classes, ensure_ascii=False)
+        return d
+
+
 class VideoRow(Row):
     id: Id
     title: Annotated[str, StringConstraints(max_length=500)]
@@ -48,7 +75,7 @@ class VideoRow(Row):
     width: Annotated[int, Field(ge=1, le=100_000)] | None = None
     height: Annotated[int, Field(ge=1, le=100_000)] | None = None
     codec: Annotated[str, StringConstraints(max_length=50)] | None = None
-    keyframes: Annotated[list["KeyframeRow"], Field(max_length=64)] | None = None
+    keyframes: Annotated[list[KeyframeRow], Field(max_length=64)] | None = None
 
     @field_validator("visual", mode="before")
     @classmethod
@@ -75,33 +102,6 @@ class VideoRow(Row):
         d = self.model_dump(exclude={"id", "keyframes"}, exclude_none=True)
         if self.created_at is not None:
             d["created_at"] = self.created_at.isoformat()
-        return d
-
-
-class OcrLineRow(Row):
-    text: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    box: Annotated[list[Annotated[list[int], Field(min_length=2, max_length=2)]], Field(min_length=4, max_length=4)]
-    conf: Annotated[float, Field(ge=0, le=1)]
-
-
-class KeyframeRow(Row):
-    """One keyframe of a video: where it is, its pHash, thumbnail, OCR lines and ImageNet classes."""
-    index: Annotated[int, Field(ge=0, le=1000)]
-    t: Annotated[float, Field(ge=0, le=86_400)]
-    cover: bool = False
-    cut: Annotated[float, Field(ge=0, le=1)] = 0.0
-    phash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
-    thumb: Annotated[str, StringConstraints(max_length=500)] | None = None
-    ocr: Annotated[list[OcrLineRow], Field(max_length=100)] = []
-    classes: Annotated[list[tuple[Annotated[str, StringConstraints(max_length=100)],
-                                  Annotated[float, Field(ge=0, le=1)]]], Field(max_length=10)] = []
-
-    def props(self) -> dict:
-        """Node properties: Neo4j holds no nested lists or maps, so OCR lines and classes are JSON text."""
-        d = self.model_dump(exclude={"ocr", "classes"}, exclude_none=True)
-        d["ocr_text"] = "\n".join(line.text for line in self.ocr)
-        d["ocr"] = json.dumps([line.model_dump() for line in self.ocr], ensure_ascii=False)
-        d["classes"] = json.dumps(self.classes, ensure_ascii=False)
         return d
 
 
