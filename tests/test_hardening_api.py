@@ -112,7 +112,7 @@ def raw(port: int, request: bytes) -> bytes:
 
 def test_waitress_answers_bad_requests_in_the_error_shape(settings, graph):
     app = create_app(settings.with_(api_keys=keys(), api_max_body_bytes=20_000,
-                                    api_max_import_bytes=50_000), {"TESTING": True})
+                                    api_max_import_bytes=50_000, api_max_upload_bytes=60_000), {"TESTING": True})
     server = make_server(app, "127.0.0.1", 0, 2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
