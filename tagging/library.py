@@ -43,6 +43,8 @@ class TagLibrary:
     def match(self, text: str) -> list[Match]:
         """Every occurrence of every tag name or alias in `text` (already normalised), overlaps included."""
         out = []
+        if not self.keys:       # an empty library: pyahocorasick refuses to search an automaton without words
+            return out
         for end, (key, owners) in self.automaton.iter(text):
             start = end - len(key) + 1
             out.extend(Match(r, via, start, end + 1, key) for r, via in owners)
