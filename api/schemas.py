@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
 from graph.reads import RELATIONS
-from loaders.models import ClickRow, Id, Name, ProductRow, VideoRow
+from loaders.models import ClickRow, Id, ProductRow, VideoRow
 
 Status = Literal["candidate", "approved", "rejected", "merged"]
 Kind = Literal["atomic", "phrase"]

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from graph.cypher import reads as Q
 
+# The one HAS_TAG source the tagger writes (cypher.tagging.TAGGING_WRITE) and replaces on every retag; every
+# other source is a person's label.
+MACHINE_SOURCE = "tagger"
+
 
 def read_labels(graph, prefix: str = "") -> dict[str, tuple[list[str], list[str]]]:
     """video id -> (core tag ids, related tag ids), sorted by video id."""

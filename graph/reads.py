@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import math
 
-from graph.cypher import load as LQ, reads as RQ, tagging as XQ
+from graph.cypher import load as LQ, reads as RQ
 from graph.db import Graph
+from graph.labels import MACHINE_SOURCE
 
 RELATIONS = tuple(RQ.RELATED)
 COOCCURRENCE_SAMPLE = 2000  # videos of a tag examined for co-occurrence; bounds the cost on huge tags
-MACHINE_SOURCE = "tagger"  # the one HAS_TAG source the tagger writes (XQ.TAGGING_WRITE); every other is a person's
 
 
 def _page(rows: list, limit: int, offset: int) -> dict:

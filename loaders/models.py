@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from graph.labels import MACHINE_SOURCE
+
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128,
                                       pattern=r"^[^\s\x00-\x1f]+$")]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -161,7 +163,6 @@ class TagRow(Row):
         return self
 
 
-MACHINE_SOURCE = "tagger"  # HAS_TAG edges the tagger writes and deletes on every retag
 
 
 class LabelRow(Row):

@@ -12,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from media import hashes, ocr, subtitles, visual
 from media.keyframes import Keyframe, extract_keyframes
-from media.limits import IMAGE_SUFFIXES, Limits, MediaError
+from media.limits import Limits, MediaError
 from media.probe import Probe, probe
 
 # No Python log callback: with one (even at FATAL), a decode error inside FFmpeg's frame threads left the
