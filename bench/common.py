@@ -18,11 +18,13 @@ TMP = ROOT / "bench" / "tmp"
 
 
 def bench_settings(fresh: bool) -> Settings:
-    """Settings for the benchmark's own Neo4j (own home and ports); `fresh` wipes it first."""
+    """Settings for the benchmark's own Neo4j (own home and ports; TAGKG_BENCH_NEO4J_HOME/_BOLT_PORT/_HTTP_PORT
+    move them, so two benchmarks can run side by side); `fresh` wipes it first."""
     from graph.db import server
 
-    env = {**os.environ, "TAGKG_NEO4J_HOME": str(ROOT / ".neo4j-bench"), "TAGKG_BOLT_PORT": "27687",
-           "TAGKG_HTTP_PORT": "27474"}
+    env = {**os.environ, "TAGKG_NEO4J_HOME": os.environ.get("TAGKG_BENCH_NEO4J_HOME", str(ROOT / ".neo4j-bench")),
+           "TAGKG_BOLT_PORT": os.environ.get("TAGKG_BENCH_BOLT_PORT", "27687"),
+           "TAGKG_HTTP_PORT": os.environ.get("TAGKG_BENCH_HTTP_PORT", "27474")}
     for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         env.pop(key, None)
     os.environ.update({k: env[k] for k in ("TAGKG_NEO4J_HOME", "TAGKG_BOLT_PORT", "TAGKG_HTTP_PORT")})
