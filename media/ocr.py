@@ -9,11 +9,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import cv2
 import numpy as np
 
 MIN_CONF = 0.6          # PP-OCR's own score; below it a line is mostly noise on textured backgrounds
 SAME_LINE = 0.8         # difflib ratio above which two reads are one line
-DET_SIDE = 960          # detection input's longer side: 720p text stays legible, the detector runs ~2x faster
+DET_SIDE = 960          # detection input's longer side: 720p text stays legible, and full 1280x720
+#                         frames took 1.5x the detection time (13 keyframes, one thread)
 
 
 @dataclass
@@ -34,20 +36,30 @@ class MergedLine:
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
-    # no angle classifier: video text is upright, and it costs a third of the time. One thread: on the shared
-    # 2-core machine a 720p frame took 1.8 s with one and 4.0 s with the default (load average 10)
-    return RapidOCR(det_limit_side_len=DET_SIDE, det_limit_type="max", use_cls=False,
-                    intra_op_num_threads=1, inter_op_num_threads=1)
+    # No angle classifier: video text is upright, and it costs a third of the time. One thread per session:
+    # on the shared 2-core machine a 720p frame took 1.8 s with one and 4.0 s with the default (load average
+    # 10). The thread settings must be given per model (det_/rec_): the engine's global ones never reach
+    # the ONNX sessions. Its own detection resize only ever upscales in "min" mode and picks 1500 for any
+    # 960-1500 px frame in "max" mode, so read() scales the frame itself and the engine is told not to.
+    threads = {f"{m}_{k}": 1 for m in ("det", "rec") for k in ("intra_op_num_threads", "inter_op_num_threads")}
+    return RapidOCR(det_limit_side_len=32, det_limit_type="min", use_cls=False, **threads)
 
 
 def read(rgb: np.ndarray) -> list[OcrLine]:
-    """Text lines of one RGB image, top to bottom, with boxes and confidences."""
+    """Text lines of one RGB image, top to bottom, with boxes (in rgb's pixels) and confidences."""
+    h, w = rgb.shape[:2]
+    scale = min(1.0, DET_SIDE / max(h, w))
+    if scale < 1.0:
+        # multiples of 32: the detector's strides; INTER_AREA keeps thin strokes of small text
+        rgb = cv2.resize(rgb, (max(32, int(w * scale) // 32 * 32), max(32, int(h * scale) // 32 * 32)),
+                         interpolation=cv2.INTER_AREA)
+    sx, sy = w / rgb.shape[1], h / rgb.shape[0]
     result, _ = _engine()(np.ascontiguousarray(rgb[:, :, ::-1]), use_cls=False)   # the engine expects BGR
     out = []
     for box, text, conf in result or []:
         text = clean(text)
         if text and float(conf) >= MIN_CONF:
-            out.append(OcrLine(text, [[int(round(x)), int(round(y))] for x, y in box], round(float(conf), 4)))
+            out.append(OcrLine(text, [[int(round(x * sx)), int(round(y * sy))] for x, y in box], round(float(conf), 4)))
     return sorted(out, key=lambda line: (line.box[0][1], line.box[0][0]))
 
 

