@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,13 +193,52 @@ class Ingester:
 
         self.graph.write(work)
 
-    def one(self, item: Item, report: IngestReport) -> str | None:
-        """Ingest one item; returns its video id, or None when skipped. Raises MediaError on a bad file."""
+    def prepare(self, item: Item) -> tuple[str, str, MediaRecord | None]:
+        """(video id, content hash, media record) of one item; the record is None when the same content is
+        stored already. Reads only: safe to run for several items at once. Raises MediaError on a bad file."""
         video_id, sha = content_hash(item, self.id_prefix)
         if self.graph.query(Q.STORED_MEDIA, rows=[{"id": video_id, "sha256": sha}]):
+            return video_id, sha, None
+        return video_id, sha, self.extract(item)
+
+    def one(self, item: Item, report: IngestReport) -> str | None:
+        """Ingest one item; returns its video id, or None when skipped. Raises MediaError on a bad file."""
+        return self.finish(self.prepare(item), report)
+
+    def run(self, items: list[Item], report: IngestReport, workers: int = 1):
+        """Ingest items in order, yielding (item, video id or None, error or None) as each is done. With
+        workers > 1, that many items are extracted at once (decoding, OCR and the CNN release the GIL and
+        each runs one thread) while stores stay in order, one at a time: at most workers + 1 records in memory."""
+        def guarded(item):
+            try:
+                return self.prepare(item), None
+            except Exception as e:   # noqa: BLE001 - reported per file by the caller
+                return None, e
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            pending = deque()
+            for item in items:
+                pending.append((item, pool.submit(guarded, item)))
+                if len(pending) > workers:
+                    yield self._done(*pending.popleft(), report)
+            while pending:
+                yield self._done(*pending.popleft(), report)
+
+    def _done(self, item: Item, future, report: IngestReport):
+        prepared, err = future.result()
+        if err is None:
+            try:
+                return item, self.finish(prepared, report), None
+            except Exception as e:   # noqa: BLE001
+                err = e
+        return item, None, err
+
+    def finish(self, prepared: tuple[str, str, MediaRecord | None], report: IngestReport) -> str | None:
+        """Store a prepared item (thumbnails, validation, near duplicates, one transaction)."""
+        video_id, sha, rec = prepared
+        if rec is None:
             report.skipped += 1
             return None
-        rec = self.extract(item)
         for k, v in rec.seconds.items():
             report.stages[k] = report.stages.get(k, 0.0) + v
         t0 = time.perf_counter()
@@ -223,8 +265,9 @@ class Ingester:
 
 def ingest(graph, settings, paths: list[Path], *, limits: Limits = Limits(), use_ocr: bool = True,
            scan: str = "all", rejects_path: Path | None = None, progress: bool = True,
-           asr_plugin=None, id_prefix: str = "") -> IngestReport:
-    """Ingest files and folders; every file is ingested, skipped (same content stored) or rejected."""
+           asr_plugin=None, id_prefix: str = "", workers: int = 0) -> IngestReport:
+    """Ingest files and folders; every file is ingested, skipped (same content stored) or rejected.
+    workers: files extracted at once (0: one per CPU core)."""
     started = time.perf_counter()
     report = IngestReport(asr=asr_mod.describe(asr_plugin))
     rejects_path = Path(rejects_path) if rejects_path else Path(settings.data_dir) / "media" / "ingest.rejects.jsonl"
@@ -233,14 +276,13 @@ def ingest(graph, settings, paths: list[Path], *, limits: Limits = Limits(), use
     items, rejects = discover(paths)
     report.files = len(items) + len(rejects)
     ing = Ingester(graph, settings, limits, use_ocr=use_ocr, scan=scan, asr_plugin=asr_plugin, id_prefix=id_prefix)
-    for item in tqdm(items, desc="ingest", unit="file", disable=not progress):
-        try:
-            vid = ing.one(item, report)
-        except MediaError as e:
-            rejects.append(_reject(item.path, e.stage, e.reason))
+    done = ing.run(items, report, workers or default_workers())
+    for item, vid, err in tqdm(done, total=len(items), desc="ingest", unit="file", disable=not progress):
+        if isinstance(err, MediaError):
+            rejects.append(_reject(item.path, err.stage, err.reason))
             continue
-        except Exception as e:   # an unexpected failure in one file must not stop the others
-            rejects.append(_reject(item.path, "extract", f"{e.__class__.__name__}: {e}"))
+        if err is not None:   # an unexpected failure in one file must not stop the others
+            rejects.append(_reject(item.path, "extract", f"{err.__class__.__name__}: {err}"))
             continue
         if vid:
             report.ingested += 1
@@ -252,6 +294,10 @@ def ingest(graph, settings, paths: list[Path], *, limits: Limits = Limits(), use
         report.rejects_path = str(rejects_path)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def media_rows(graph, settings, limits: Limits = Limits(), use_ocr: bool = True):

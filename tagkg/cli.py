@@ -80,12 +80,14 @@ def load_cmd(ctx, kind, file, fmt, batch_size, rejects, progress) -> None:
               help="Find scene cuts among all frames (4 a second) or only the stream's key frames (faster).")
 @click.option("--max-keyframes", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--tag/--no-tag", default=True, show_default=True, help="Tag the ingested videos at once.")
+@click.option("--workers", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Files extracted at once (0: one per CPU core, at most 4).")
 @click.option("--id-prefix", default="", help="Prefix of the new video ids (m + 20 hex digits of the file's SHA-256).")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where rejected files go (default: TAGKG_DATA_DIR/media/ingest.rejects.jsonl).")
 @click.option("--progress/--no-progress", default=True)
 @click.pass_context
-def ingest_cmd(ctx, paths, ocr, scan, max_keyframes, tag, id_prefix, rejects, progress) -> None:
+def ingest_cmd(ctx, paths, ocr, scan, max_keyframes, tag, workers, id_prefix, rejects, progress) -> None:
     """Ingest video files (mp4, mov, mkv, webm), cover images and frame folders: keyframes, OCR, subtitles,
     visual features; exits 1 if any file was rejected."""
     from dataclasses import replace
@@ -101,7 +103,7 @@ def ingest_cmd(ctx, paths, ocr, scan, max_keyframes, tag, id_prefix, rejects, pr
         raise click.ClickException(str(e)) from None
     report = ingest(_graph(ctx), s, list(paths), limits=replace(Limits(), max_keyframes=max_keyframes),
                     use_ocr=ocr, scan=scan, rejects_path=rejects, progress=progress, asr_plugin=plugin,
-                    id_prefix=id_prefix)
+                    id_prefix=id_prefix, workers=workers)
     click.echo(report.summary())
     if tag and report.ids:
         from tagging.tagger import tag_stored
