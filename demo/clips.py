@@ -165,7 +165,9 @@ def subtitle_lines(text: str, max_chars: int = 16, n: int = 6) -> list[str]:
 def demo_clips(out_dir: Path, videos_jsonl: Path, n: int, seed: int = 0, size: tuple[int, int] = (640, 360),
                seconds: float = 6.0, fps: int = 10, progress: bool = True) -> list[Path]:
     """Render n clips from the first n demo video records: their title on screen, their ASR as subtitles,
-    2-4 scenes from the bundled photos. A third carry an SRT track (.mkv), a third a sidecar .srt."""
+    2-4 scenes from the bundled photos. A third carry an SRT track (.mkv), a third a sidecar .srt.
+    labels.jsonl beside them gives each clip its record's labels under the id `tagkg ingest` will give the
+    clip, so ingested clips are labelled videos with real visual vectors (`tagkg load labels` loads them)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rand = random.Random(seed)
@@ -187,4 +189,21 @@ def demo_clips(out_dir: Path, videos_jsonl: Path, n: int, seed: int = 0, size: t
             if style == 2:
                 write_srt(path.with_suffix(".srt"), cues)
         paths.append(path)
+    _clip_labels(out_dir / "labels.jsonl", Path(videos_jsonl).with_name("labels.jsonl"),
+                 {rec["id"]: path for rec, path in zip(records, paths)})
     return paths
+
+
+def _clip_labels(out: Path, demo_labels: Path, clip_of: dict[str, Path]) -> None:
+    """The label rows of the clips' source records, re-keyed to the clips' ingest ids."""
+    from media.ingest import Item, content_hash
+
+    ids = {vid: content_hash(Item(p, "video"))[0] for vid, p in clip_of.items()}
+    rows = []
+    if demo_labels.exists():
+        with open(demo_labels, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if row["video_id"] in ids:
+                    rows.append(json.dumps({**row, "video_id": ids[row["video_id"]]}, ensure_ascii=False) + "\n")
+    out.write_text("".join(rows), encoding="utf-8")

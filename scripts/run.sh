@@ -17,9 +17,11 @@ $T init-db
 $T demo-data --videos "$N" --seed 0 --out "$DATA/demo"
 $T load-demo --dir "$DATA/demo"
 # Real video in: render demo clips (bundled photos, Chinese titles and subtitles, some subtitle tracks) and
-# ingest them: keyframes, OCR, subtitles, EfficientNet-Lite0 features, near duplicates (tag-all tags them).
+# ingest them: keyframes, OCR, subtitles, EfficientNet-Lite0 features, near duplicates (tag-all tags them)
 $T demo-clips --clips "${TAGKG_DEMO_CLIPS:-200}" --demo "$DATA/demo"
 $T ingest "$DATA/demo/clips" --no-tag
+# each clip shows one demo video's texts: its labels, re-keyed to the clip's id, make it a labelled video
+$T load labels "$DATA/demo/clips/labels.jsonl"
 # The tag library: mine candidates, classify atomic tags without a class (mined ones included),
 # split phrases into parts with heads and BROADER links, score phrase dimensions.
 $T mine --top-k 2000
