@@ -1,7 +1,7 @@
 """The similar-video pool at the source system's size: a compressed FAISS index (IVF-PQ, HNSW coarse quantizer)
 built in chunks, recall@10 against exact search streamed over the same chunks, query latency, peak memory.
 
-usage: python -m bench.pool10m [--n 10000000] [--chunk 250000] [--index IVF8192_HNSW32,PQ128x4fs] [--queries 1000]
+usage: python -m bench.pool10m [--n 10000000] [--chunk 100000] [--index PCA256,IVF8192_HNSW32,SQ8] [--queries 1000]
 Targets (issue 16): 10M 512-d vectors, memory <= 4 GB (peak RSS of this process), recall@10 >= 0.90 and
 query p50 <= 5 ms at one nprobe.
 
@@ -30,6 +30,7 @@ K = 10
 SUBSPACE = 32          # rank of the within-cluster variation (--subspace)
 SPREAD = (0.25, 0.6)   # norm of a point's offset from its unit centre, drawn per cluster
 ISO_NOISE = 0.05       # norm of the isotropic noise
+EXACT_BLOCK = 20_000   # pool vectors scored against all queries at once in the exact pass
 TRAIN = "train"
 QUERIES = "queries"
 
@@ -77,12 +78,13 @@ def exact_topk(mix: Mixture, q: np.ndarray, n: int, chunk: int) -> np.ndarray:
     best_i = np.zeros((len(q), K), np.int64)
     for c in tqdm(range(0, n, chunk), desc="exact", unit="chunk"):
         x = mix.chunk(c // chunk, min(chunk, n - c))
-        s = q @ x.T
-        part = np.argpartition(-s, K, axis=1)[:, :K]
-        cand_s = np.concatenate([best_s, np.take_along_axis(s, part, 1)], 1)
-        cand_i = np.concatenate([best_i, part + c], 1)
-        top = np.argsort(-cand_s, axis=1)[:, :K]
-        best_s, best_i = np.take_along_axis(cand_s, top, 1), np.take_along_axis(cand_i, top, 1)
+        for lo in range(0, len(x), EXACT_BLOCK):        # score blocks small enough to keep memory flat
+            s = q @ x[lo:lo + EXACT_BLOCK].T
+            part = np.argpartition(s, -K, axis=1)[:, -K:]
+            cand_s = np.concatenate([best_s, np.take_along_axis(s, part, 1)], 1)
+            cand_i = np.concatenate([best_i, part + c + lo], 1)
+            top = np.argsort(-cand_s, axis=1)[:, :K]
+            best_s, best_i = np.take_along_axis(cand_s, top, 1), np.take_along_axis(cand_i, top, 1)
     return best_i
 
 
@@ -103,8 +105,9 @@ def main(argv=None) -> None:
     ap.add_argument("--dim", type=int, default=512)
     ap.add_argument("--chunk", type=int, default=100_000)
     ap.add_argument("--subspace", type=int, default=SUBSPACE)
-    ap.add_argument("--index", default="IVF8192_HNSW32,PQ128x4fs",
-                    help="FAISS factory string: IVF lists over an HNSW coarse quantizer, 4-bit fast-scan PQ codes")
+    ap.add_argument("--index", default="PCA256,IVF8192_HNSW32,SQ8",
+                    help="FAISS factory string: PCA to 256-d, IVF lists over an HNSW coarse quantizer, 8-bit scalar "
+                         "codes of the residuals (264 bytes a vector with its id)")
     ap.add_argument("--train", type=int, default=200_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--nprobe", type=int, nargs="+", default=[8, 16, 32, 64])
