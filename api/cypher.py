@@ -191,8 +191,7 @@ def run_cypher(body: CypherIn):
         started = time.perf_counter()
         rows, size, truncated_by = [], 0, None
         try:
-            with graph.driver.session(database=graph.database, default_access_mode=READ_ACCESS,
-                                      fetch_size=FETCH_SIZE) as session:
+            with graph.session(default_access_mode=READ_ACCESS, fetch_size=FETCH_SIZE) as session:
                 planned = session.run(Query("EXPLAIN " + body.query, timeout=timeout), body.params).consume()
                 reason = refusal(planned.query_type, planned.plan, graph.database, catalog)
                 if reason:

@@ -44,21 +44,28 @@ BATCH = Profile()
 
 
 class Graph:
-    """A driver bound to one database; a session per unit of work."""
+    """A driver bound to one database; a session per unit of work. Through a routing URI (neo4j://, neo4j+s://:
+    a cluster, Aura) reads go to readers and writes to the leader; the sessions share one bookmark manager, so
+    a read sees this process's earlier writes even on a reader that lags."""
 
     def __init__(self, driver: Driver, database: str, read_timeout_s: float | None = None):
         self.driver = driver
         self.database = database
+        self.bookmarks = GraphDatabase.bookmark_manager()
         self._read_rows = unit_of_work(timeout=read_timeout_s)(_rows) if read_timeout_s else _rows
+
+    def session(self, **config):
+        """A session on this graph's database in its causal chain (config: default_access_mode, fetch_size, ...)."""
+        return self.driver.session(database=self.database, bookmark_manager=self.bookmarks, **config)
 
     def read(self, work, *args, **kwargs):
         """Run a read transaction function (retried by the driver on transient errors)."""
-        with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+        with self.session(default_access_mode=READ_ACCESS) as s:
             return s.execute_read(work, *args, **kwargs)
 
     def write(self, work, *args, **kwargs):
         """Run an idempotent write transaction function."""
-        with self.driver.session(database=self.database) as s:
+        with self.session() as s:
             return s.execute_write(work, *args, **kwargs)
 
     def query(self, cypher: str, **params) -> list[dict]:
@@ -71,7 +78,7 @@ class Graph:
 
     def run_auto(self, cypher: str, **params) -> None:
         """Run in an auto-commit transaction: needed by CALL { ... } IN TRANSACTIONS batch deletes."""
-        with self.driver.session(database=self.database) as s:
+        with self.session() as s:
             s.run(cypher, params).consume()
 
     def close(self) -> None:

@@ -283,6 +283,8 @@ RENDERERS = {
     "ingest": ("Media ingest: keyframes, OCR, subtitles, visual features (bench/ingest.py)", _ingest_section),
     "security": ("Security and faults under attack (bench/security.py)", _security_section),
     "quality": ("Tagging quality against the baselines a user would pick (bench/quality.py)", _quality_section),
+    "tag_ray": ("tag-all as a Ray Data job: 1 vs 2 workers vs one process (bench/tag_ray.py)", _generic_section),
+    "pool10m": ("Compressed similar-video pool built in chunks (bench/pool10m.py; target size 10M)", _generic_section),
 }
 
 

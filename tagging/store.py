@@ -32,15 +32,26 @@ def read_tag_clicks(graph, prefix: str = "") -> list[tuple[str, str, int]]:
     return [(r["video"], r["tag"], int(r["count"] or 0)) for r in graph.query(Q.TAGGING_TAG_CLICKS, prefix=prefix)]
 
 
-def iter_video_ids(graph, prefix: str = "", page: int = 2000):
-    """Stored video ids in keyset pages."""
-    after = ""
+def iter_video_ids(graph, prefix: str = "", page: int = 2000, after: str = "", upto: str | None = None):
+    """Stored video ids in keyset pages, those > after and <= upto when given (one id range)."""
     while True:
-        ids = [r["id"] for r in graph.query(Q.TAGGING_VIDEO_IDS_PAGE, after=after, prefix=prefix, limit=page)]
+        ids = [r["id"] for r in graph.query(Q.TAGGING_VIDEO_IDS_PAGE, after=after, upto=upto, prefix=prefix,
+                                            limit=page)]
         if not ids:
             return
         yield ids
         after = ids[-1]
+
+
+def iter_id_ranges(graph, prefix: str = "", size: int = 2000):
+    """Consecutive id ranges {after, upto, n} of about `size` stored videos each, covering every video once."""
+    after = ""
+    while True:
+        r = graph.query(Q.TAGGING_VIDEO_ID_RANGE, after=after, prefix=prefix, size=size)[0]
+        if not r["n"]:
+            return
+        yield {"after": after, "upto": r["upto"], "n": r["n"]}
+        after = r["upto"]
 
 
 def write_tags(graph, results: list[dict], model: str) -> int:

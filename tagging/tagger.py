@@ -311,13 +311,20 @@ def tag_file(graph, settings, path: Path, top_k: int = 0, min_score: float | Non
 def tag_all(graph, settings, batch: int = 256, persist: bool = True, prefix: str = "", progress: bool = True) -> dict:
     """Tag every stored video in batches (one UNWIND read and one write per batch)."""
     tagger = get_tagger(graph, settings, prefix)
+    with tqdm(desc="tag-all", unit="video", disable=not progress) as bar:
+        done, edges = tag_pages(graph, tagger, store.iter_video_ids(graph, prefix, page=batch), persist, bar.update)
+    return {"videos": done, "has_tag_written": edges, "model": tagger.version}
+
+
+def tag_pages(graph, tagger: Tagger, pages, persist: bool = True, on_page=None) -> tuple[int, int]:
+    """Tag pages of stored video ids; with persist each page's HAS_TAG edges are replaced in one transaction, so
+    a page redone after a crash ends as if it had run once. Returns (videos tagged, edges written)."""
     done = edges = 0
-    bar = tqdm(desc="tag-all", unit="video", disable=not progress)
-    for page in store.iter_video_ids(graph, prefix, page=batch):
+    for page in pages:
         results = tagger.tag(store.read_videos(graph, page))
         if persist:
             edges += store.write_tags(graph, results, tagger.version)
         done += len(results)
-        bar.update(len(results))
-    bar.close()
-    return {"videos": done, "has_tag_written": edges, "model": tagger.version}
+        if on_page:
+            on_page(len(results))
+    return done, edges

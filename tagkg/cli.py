@@ -354,14 +354,27 @@ def tag_cmd(ctx, video_id, path, persist, top_k, min_score) -> None:
 @main.command("tag-all")
 @click.option("--batch", type=click.IntRange(1, 10_000), default=256, show_default=True)
 @click.option("--persist/--no-persist", default=True)
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Run as a Ray Data job: on the cluster at ADDRESS ('auto', 'ray://HOST:10001'), "
+                   "else RAY_ADDRESS, else a local Ray on this machine.")
+@click.option("--workers", type=click.IntRange(1, 10_000), default=None,
+              help="Ray actors, one CPU each (default: the cluster's CPUs).")
+@click.option("--range-size", type=click.IntRange(1, 1_000_000), default=None,
+              help="Videos per id range, the unit a dead Ray worker's replacement redoes (default 2048).")
 @prefix_option
 @progress_option
 @click.pass_context
-def tag_all_cmd(ctx, batch, persist, prefix, progress) -> None:
+def tag_all_cmd(ctx, batch, persist, ray_address, workers, range_size, prefix, progress) -> None:
     """Tag every stored video and write HAS_TAG edges with the model version."""
-    from tagging.tagger import tag_all
+    if ray_address is None:
+        from tagging.tagger import tag_all
 
-    _echo_json(tag_all(_graph(ctx), ctx.obj, batch=batch, persist=persist, prefix=prefix, progress=progress))
+        _echo_json(tag_all(_graph(ctx), ctx.obj, batch=batch, persist=persist, prefix=prefix, progress=progress))
+        return
+    from tagging.distributed import tag_all_ray
+
+    _echo_json(tag_all_ray(_graph(ctx), ctx.obj, address=ray_address or None, workers=workers,
+                           range_size=range_size, batch=batch, persist=persist, prefix=prefix, progress=progress))
 
 
 @main.command("retrain")

@@ -35,9 +35,17 @@ MATCH (t:Tag {status: 'approved'})-[c:CLICKED]->(v:Video) WHERE v.id STARTS WITH
 RETURN v.id AS video, t.id AS tag, c.count AS count
 """
 
+# $upto (inclusive; null = no end) bounds a page to one id range of a distributed job.
 TAGGING_VIDEO_IDS_PAGE = """
-MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
+MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix AND ($upto IS NULL OR v.id <= $upto)
 RETURN v.id AS id ORDER BY v.id LIMIT $limit
+"""
+
+# The id range of the next $size videos after $after: its last id and how many it holds (n = 0 at the end).
+TAGGING_VIDEO_ID_RANGE = """
+MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
+WITH v.id AS id ORDER BY id LIMIT $size
+RETURN max(id) AS upto, count(id) AS n
 """
 
 # Retagging replaces only machine edges (source 'tagger'); human ones (labels, curator edits) stay and win,
