@@ -7,12 +7,13 @@ from dataclasses import replace
 import numpy as np
 
 from gnn import embed as E
-from gnn.build_graph import build, features, similar_edges
+from gnn import inductive
+from gnn.build_graph import features, similar_edges
 from video.encode import encoder
 from gnn.evaluate import rank_metrics
 from gnn.export import GraphData, export, write_similar
-from gnn.train import (TrainConfig, embed_all, fit, load_checkpoint, new_version, prepare_graph, save_checkpoint,
-                       selected, split)
+from gnn.train import (TrainConfig, embed_all, fit, graph_for, load_checkpoint, new_version, prepare_graph,
+                       save_checkpoint, selected, split)
 
 SIMILAR_METHOD = "use-knn"
 
@@ -38,17 +39,18 @@ def _index(graph, settings, model, cfg: TrainConfig, g, data: GraphData, version
     """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j.
 
     Also saves label-blind video vectors (every video's tag edges removed, as for a held-out video): the
-    ranker trains on those, since a training video's index vector has seen its own labels."""
+    ranker trains on those, since a training video's index vector has seen its own labels; and what the
+    inductive embedding of a new video needs (gnn/inductive.py)."""
     video_vecs, tag_vecs = embed_all(model, cfg, g)
     blind = None
     if feats is not None:
-        gb = build(data, feats, labels if cfg.label_edges else None, np.arange(len(data.video_ids)),
-                   sim if cfg.similar_edges else None)
-        blind, _ = embed_all(model, cfg, gb)
+        blind, _ = embed_all(model, cfg, graph_for(data, feats, labels, np.arange(len(data.video_ids)), sim, cfg))
     approved = np.flatnonzero(data.tag_approved)
     tag_ids = [data.tag_ids[i] for i in approved]
-    meta = E.save_indexes(E.models_dir(settings) / version, data.video_ids, video_vecs, tag_ids,
-                          tag_vecs[approved], version, blind)
+    folder = E.models_dir(settings) / version
+    meta = E.save_indexes(folder, data.video_ids, video_vecs, tag_ids, tag_vecs[approved], version, blind)
+    if feats is not None:
+        inductive.save(folder, model, g, feats.video_text)
     if neo4j:
         E.write_neo4j(graph, "Tag", tag_ids, tag_vecs[approved], version, progress)
         E.write_neo4j(graph, "Video", data.video_ids, video_vecs, version, progress)
@@ -120,7 +122,7 @@ def index_main(graph, settings, version: str | None = None, neo4j: bool = True, 
     labels = np.array([(data.video_index[v], data.tag_index[t], c) for v, t, c in ckpt["label_pairs"]
                        if v in data.video_index and t in data.tag_index], np.int64).reshape(-1, 3)
     sim = similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
-    g = build(data, feats, labels if cfg.label_edges else None, hidden, sim if cfg.similar_edges else None)
+    g = graph_for(data, feats, labels, hidden, sim, cfg)
     return _index(graph, settings, model, cfg, g, data, version, neo4j, progress, feats, sim, labels)
 
 
