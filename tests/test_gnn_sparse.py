@@ -15,6 +15,7 @@ def test_sparse_clicks_beat_text_only_and_new_videos_embed_inductively(graph, ns
     from gnn import embed as E
     from gnn.cli_impl import train_main
     from gnn.inductive import Inductive
+    from gnn.train import load_checkpoint
     from tagging import store
     from tagging.tagger import Tagger
     from video.record import from_row
@@ -25,13 +26,13 @@ def test_sparse_clicks_beat_text_only_and_new_videos_embed_inductively(graph, ns
     a, d = result["a_text_only"], result["d_gnn_full"]
     # an untrained model is exactly text-only (the towers' zero-init skip), so it fails this
     assert d["R@5"] > a["R@5"] + 0.03 and d["MR"] < a["MR"], (a, d)
-    assert result["graph_edges"]["qv"] < 0.2 * len(small_graph) * 3   # most videos lost their clicks
 
     folder = E.models_dir(gnn_settings) / result["version"]
     assert Inductive.load(folder) is not None
     tagger = Tagger.from_graph(graph, gnn_settings, prefix=ns, rank_version=None)
     r = tagger.retriever
-    held = [v for v in r.ids["video"] if v in set(result["index"]["heldout_ids"])][:40]
+    hidden = set(load_checkpoint(folder / "model.pt")[2]["hidden_videos"])
+    held = [v for v in r.ids["video"] if v in hidden][:40]
     records = [from_row(v) for v in store.read_videos(graph, held)]
     text = text_vectors(tagger.enc, records)                                             # (n, 512)
     stored = tagger._gnn_vectors(records, text)                                          # the index vectors
