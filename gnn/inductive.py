@@ -82,6 +82,10 @@ class Inductive:
         """(n, out) unit GNN vectors of new videos from their node inputs x (n, in_dim) (video.vectors.node_input);
         own (n,) stored rows to leave out of their neighbours (-1 none): a stored video re-embedded as new."""
         x = np.ascontiguousarray(x, np.float32)
+        xv = torch.from_numpy(x)
+        h = self.model.inputs({"video": xv})["video"]                                   # (n, hidden)
+        if not self.etypes:       # the two towers without a graph
+            return self.model.towers({"video": h}, {"video": xv[:, :self.model.out]})[0].numpy()
         nbrs = self.neighbours(x[:, :self.model.out], own)
         n = len(x)
         uniq, inv = np.unique(np.concatenate(nbrs + [np.zeros(0, np.int64)]), return_inverse=True)
@@ -94,8 +98,6 @@ class Inductive:
         block = dgl.create_block(edges, num_src_nodes={nt: n + len(uniq) if nt == "video" else 0 for nt in types},
                                  num_dst_nodes={nt: n if nt == "video" else 0 for nt in types})
         empty = {nt: torch.zeros(0, self.hidden) for nt in types if nt != "video"}
-        xv = torch.from_numpy(x)
-        h = self.model.inputs({"video": xv})["video"]                                   # (n, hidden)
         for i in range(len(self.model.layers)):
             src = torch.cat([h, torch.from_numpy(np.asarray(self.states[i][uniq], np.float32))])
             h = self.model.layer(i, block, {"video": src, **empty}, {"video": h})["video"]

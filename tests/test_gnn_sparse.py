@@ -46,5 +46,5 @@ def test_sparse_clicks_beat_text_only_and_new_videos_embed_inductively(graph, ns
     v = records[0]
     body = api.post("/v1/tagging/tag?top_k=50&min_score=-1", json={"title": v.title, "summary": v.summary},
                     headers=TAGGER).get_json()
-    items = body["core"] + body["related"]
-    assert body["video"] is None and any("crossmodal" in t["channels"] for t in items), items[:3]
+    # without a ranker nothing clears the recall-only keep threshold; `ranked` lists every recalled candidate
+    assert body["video"] is None and any("crossmodal" in t["channels"] for t in body["ranked"]), body["ranked"][:3]
