@@ -63,13 +63,14 @@ def _pairs_ids(data: GraphData, pairs: np.ndarray) -> list[tuple[str, str, int]]
 
 
 def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0,
-               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 512,
+               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = False, batch_videos: int = 512,
                time_budget_s: float | None = None, compare: bool = False, write_graph: bool = True,
                progress: bool = True, **overrides) -> dict:
     """Export, train, evaluate on held-out videos, save a versioned checkpoint + PNG, index the embeddings.
 
-    compare=True also measures (a) text-only cosine, (b) two towers without the graph and (c) the GNN
-    without SIMILAR_TO edges; the main model is (d) unless n_layers/similar_edges say otherwise.
+    compare=True also measures (a) text-only cosine, (b) two towers without the graph and the other of (c) the
+    GNN with click edges only and (d) with SIMILAR_TO edges too; the main model is (c) unless
+    n_layers/similar_edges say otherwise.
     """
     cfg = TrainConfig(seed=seed, epochs=epochs, holdout=holdout, n_layers=n_layers, similar_edges=similar_edges,
                       batch_videos=batch_videos, time_budget_s=time_budget_s, **overrides)
@@ -87,7 +88,8 @@ def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0
               "prepare_s": round(prep_s, 1)}
     if compare:
         result["a_text_only"] = rank_metrics(feats.video_text, feats.tag_text, sp.test_pairs, sp.candidates)
-        for name, change in (("b_two_tower", {"n_layers": 0}), ("c_gnn_clicks", {"similar_edges": False})):
+        other = ("c_gnn_clicks", {"similar_edges": False}) if cfg.similar_edges else ("d_gnn_full", {"similar_edges": True})
+        for name, change in (("b_two_tower", {"n_layers": 0}), other):
             c = replace(cfg, **change)
             gc, _ = prepare_graph(data, feats, sp, c, sim)
             t = time.perf_counter()
@@ -102,7 +104,7 @@ def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0
     save_checkpoint(out_dir, model, cfg, history, {"prefix": prefix, "version": version,
                                                    "hidden_videos": [data.video_ids[i] for i in sp.hidden],
                                                    "label_pairs": _pairs_ids(data, sp.train_pairs) if cfg.label_edges else []})
-    result["d_gnn_full" if cfg.n_layers and cfg.similar_edges else "model"] = {
+    result[("d_gnn_full" if cfg.similar_edges else "c_gnn_clicks") if cfg.n_layers else "b_two_tower"] = {
         **selected(history), "train_s": round(train_s, 1)}
     result.update({"version": version, "checkpoint": str(out_dir / "model.pt"), "plot": str(out_dir / "history.png"),
                    "epochs": len(history), "train_s": round(train_s, 1), "history": history,

@@ -29,7 +29,10 @@ class TrainConfig:
 
     seed: int = 0
     # graph
-    similar_edges: bool = True    # add SIMILAR_TO kNN edges (tag-tag, video-video, query-query)
+    # SIMILAR_TO kNN edges (tag-tag, video-video, query-query) as message-passing edges. Off: bench/gnn.py found
+    # them no better than clicks only at every click coverage it measured (docs/BENCHMARKS.md); the kNN pairs
+    # still give the hard negatives and the tags' SIMILAR_TO.
+    similar_edges: bool = False
     # Gold HAS_TAG edges of training videos as message-passing edges. Off: measured on the demo corpus,
     # with them held-out recall falls after the first epoch (the model learns to read training videos'
     # labels through the graph, which held-out videos lack); labels then only supervise the loss.
