@@ -47,18 +47,25 @@ def features(data: GraphData, encoder: TextEncoder, progress: bool = True) -> Fe
     return Features(video, tag, query, data.visual)
 
 
-def knn(x: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Directed kNN pairs (src, dst, cosine) of unit vectors x, self excluded, below min_score dropped."""
+def knn_index(x: np.ndarray) -> faiss.Index:
+    """Inner-product index over unit vectors x (n, d): exact up to EXACT_KNN_MAX points, HNSW above. Training's
+    kNN edges and a new video's neighbours (gnn/inductive.py) are both searched in it."""
     n, d = x.shape
-    if n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     if n <= EXACT_KNN_MAX:
         index = faiss.IndexFlatIP(d)
     else:
         index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efSearch = 64
-    index.add(x)
-    score, nbr = index.search(x, min(k + 1, n))                    # (n, k+1): self is usually first
+    index.add(np.ascontiguousarray(x, np.float32))
+    return index
+
+
+def knn(x: np.ndarray, k: int, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Directed kNN pairs (src, dst, cosine) of unit vectors x, self excluded, below min_score dropped."""
+    n = len(x)
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    score, nbr = knn_index(x).search(x, min(k + 1, n))             # (n, k+1): self is usually first
     src = np.repeat(np.arange(n), nbr.shape[1])
     dst, score = nbr.ravel(), score.ravel()
     keep = (dst != src) & (dst >= 0) & (score >= min_score)
@@ -82,12 +89,16 @@ def similar_edges(feats: Features, k_tag: int = 10, k_video: int = 5, k_query: i
 
 
 def build(data: GraphData, feats: Features, train_pairs: np.ndarray | None, heldout: np.ndarray,
-          similar: SimilarEdges | None) -> dgl.DGLHeteroGraph:
+          similar: SimilarEdges | None, clicked: np.ndarray | None = None) -> dgl.DGLHeteroGraph:
     """The heterograph: clicks, COMPOSED_OF, optional SIMILAR_TO, and with train_pairs the train and stored
-    HAS_TAG edges (without, the has_tag types exist with no edges); held-out videos lose LEAKY edges."""
+    HAS_TAG edges (without, the has_tag types exist with no edges); held-out videos lose LEAKY edges.
+    clicked (n_videos,) bool, when given, keeps the click edges (query and tag clicks) of those videos only."""
     held = np.zeros(len(data.video_ids), bool)
     held[heldout] = True
-    tv = data.tag_video[~held[data.tag_video[:, 1]]] if len(data.tag_video) else data.tag_video
+    clicked = np.ones(len(data.video_ids), bool) if clicked is None else clicked
+    tv = data.tag_video[~held[data.tag_video[:, 1]] & clicked[data.tag_video[:, 1]]] if len(data.tag_video) \
+        else data.tag_video
+    qv = data.query_video[clicked[data.query_video[:, 1]]] if len(data.query_video) else data.query_video
     if train_pairs is None:
         vt_pairs = np.zeros((0, 2), np.int64)
     else:
@@ -99,7 +110,7 @@ def build(data: GraphData, feats: Features, train_pairs: np.ndarray | None, held
         edges[fwd] = (torch.from_numpy(np.asarray(src, np.int64)), torch.from_numpy(np.asarray(dst, np.int64)))
         edges[rev] = (edges[fwd][1], edges[fwd][0])
 
-    both(CLICK_ETYPES[0], CLICK_ETYPES[1], data.query_video[:, 0], data.query_video[:, 1])
+    both(CLICK_ETYPES[0], CLICK_ETYPES[1], qv[:, 0], qv[:, 1])
     both(CLICK_ETYPES[2], CLICK_ETYPES[3], tv[:, 0], tv[:, 1])
     both(CLICK_ETYPES[4], CLICK_ETYPES[5], vt_pairs[:, 0], vt_pairs[:, 1])
     both(CLICK_ETYPES[6], CLICK_ETYPES[7], data.composed_of[:, 0], data.composed_of[:, 1])

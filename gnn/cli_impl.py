@@ -7,12 +7,13 @@ from dataclasses import replace
 import numpy as np
 
 from gnn import embed as E
-from gnn.build_graph import build, features, similar_edges
+from gnn import inductive
+from gnn.build_graph import features, similar_edges
 from video.encode import encoder
 from gnn.evaluate import rank_metrics
 from gnn.export import GraphData, export, write_similar
-from gnn.train import (TrainConfig, embed_all, fit, load_checkpoint, new_version, prepare_graph, save_checkpoint,
-                       selected, split)
+from gnn.train import (TrainConfig, embed_all, fit, graph_for, load_checkpoint, new_version, prepare_graph,
+                       save_checkpoint, selected, split)
 
 SIMILAR_METHOD = "use-knn"
 
@@ -38,17 +39,18 @@ def _index(graph, settings, model, cfg: TrainConfig, g, data: GraphData, version
     """Embed every node with `model`, save FAISS indexes under models/<version>/, optionally write Neo4j.
 
     Also saves label-blind video vectors (every video's tag edges removed, as for a held-out video): the
-    ranker trains on those, since a training video's index vector has seen its own labels."""
+    ranker trains on those, since a training video's index vector has seen its own labels; and what the
+    inductive embedding of a new video needs (gnn/inductive.py)."""
     video_vecs, tag_vecs = embed_all(model, cfg, g)
     blind = None
     if feats is not None:
-        gb = build(data, feats, labels if cfg.label_edges else None, np.arange(len(data.video_ids)),
-                   sim if cfg.similar_edges else None)
-        blind, _ = embed_all(model, cfg, gb)
+        blind, _ = embed_all(model, cfg, graph_for(data, feats, labels, np.arange(len(data.video_ids)), sim, cfg))
     approved = np.flatnonzero(data.tag_approved)
     tag_ids = [data.tag_ids[i] for i in approved]
-    meta = E.save_indexes(E.models_dir(settings) / version, data.video_ids, video_vecs, tag_ids,
-                          tag_vecs[approved], version, blind)
+    folder = E.models_dir(settings) / version
+    meta = E.save_indexes(folder, data.video_ids, video_vecs, tag_ids, tag_vecs[approved], version, blind)
+    if feats is not None:
+        inductive.save(folder, model, g, feats.video_text)
     if neo4j:
         E.write_neo4j(graph, "Tag", tag_ids, tag_vecs[approved], version, progress)
         E.write_neo4j(graph, "Video", data.video_ids, video_vecs, version, progress)
@@ -61,13 +63,14 @@ def _pairs_ids(data: GraphData, pairs: np.ndarray) -> list[tuple[str, str, int]]
 
 
 def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0,
-               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = True, batch_videos: int = 512,
+               holdout: int = 1000, n_layers: int = 2, similar_edges: bool = False, batch_videos: int = 512,
                time_budget_s: float | None = None, compare: bool = False, write_graph: bool = True,
                progress: bool = True, **overrides) -> dict:
     """Export, train, evaluate on held-out videos, save a versioned checkpoint + PNG, index the embeddings.
 
-    compare=True also measures (a) text-only cosine, (b) two towers without the graph and (c) the GNN
-    without SIMILAR_TO edges; the main model is (d) unless n_layers/similar_edges say otherwise.
+    compare=True also measures (a) text-only cosine, (b) two towers without the graph and the other of (c) the
+    GNN with click edges only and (d) with SIMILAR_TO edges too; the main model is (c) unless
+    n_layers/similar_edges say otherwise.
     """
     cfg = TrainConfig(seed=seed, epochs=epochs, holdout=holdout, n_layers=n_layers, similar_edges=similar_edges,
                       batch_videos=batch_videos, time_budget_s=time_budget_s, **overrides)
@@ -85,7 +88,8 @@ def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0
               "prepare_s": round(prep_s, 1)}
     if compare:
         result["a_text_only"] = rank_metrics(feats.video_text, feats.tag_text, sp.test_pairs, sp.candidates)
-        for name, change in (("b_two_tower", {"n_layers": 0}), ("c_gnn_clicks", {"similar_edges": False})):
+        other = ("c_gnn_clicks", {"similar_edges": False}) if cfg.similar_edges else ("d_gnn_full", {"similar_edges": True})
+        for name, change in (("b_two_tower", {"n_layers": 0}), other):
             c = replace(cfg, **change)
             gc, _ = prepare_graph(data, feats, sp, c, sim)
             t = time.perf_counter()
@@ -100,7 +104,7 @@ def train_main(graph, settings, prefix: str = "", epochs: int = 6, seed: int = 0
     save_checkpoint(out_dir, model, cfg, history, {"prefix": prefix, "version": version,
                                                    "hidden_videos": [data.video_ids[i] for i in sp.hidden],
                                                    "label_pairs": _pairs_ids(data, sp.train_pairs) if cfg.label_edges else []})
-    result["d_gnn_full" if cfg.n_layers and cfg.similar_edges else "model"] = {
+    result[("d_gnn_full" if cfg.similar_edges else "c_gnn_clicks") if cfg.n_layers else "b_two_tower"] = {
         **selected(history), "train_s": round(train_s, 1)}
     result.update({"version": version, "checkpoint": str(out_dir / "model.pt"), "plot": str(out_dir / "history.png"),
                    "epochs": len(history), "train_s": round(train_s, 1), "history": history,
@@ -120,7 +124,7 @@ def index_main(graph, settings, version: str | None = None, neo4j: bool = True, 
     labels = np.array([(data.video_index[v], data.tag_index[t], c) for v, t, c in ckpt["label_pairs"]
                        if v in data.video_index and t in data.tag_index], np.int64).reshape(-1, 3)
     sim = similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
-    g = build(data, feats, labels if cfg.label_edges else None, hidden, sim if cfg.similar_edges else None)
+    g = graph_for(data, feats, labels, hidden, sim, cfg)
     return _index(graph, settings, model, cfg, g, data, version, neo4j, progress, feats, sim, labels)
 
 

@@ -14,19 +14,25 @@ def rank_metrics(video_vecs: np.ndarray, tag_vecs: np.ndarray, pairs: np.ndarray
     *filtered*: a video's other gold tags are not counted above its gold tag (standard for
     multi-label retrieval); the raw rank is reported too.
     """
-    cand = np.zeros(len(tag_vecs), bool)
+    cand_vecs = tag_vecs[candidates]                               # (n_cand, d)
+    return score_metrics(lambda vids: video_vecs[vids] @ cand_vecs.T, len(tag_vecs), pairs, candidates)
+
+
+def score_metrics(scores, n_tags: int, pairs: np.ndarray, candidates: np.ndarray) -> dict:
+    """rank_metrics for any scorer: scores(video rows) -> (len(rows), n_cand) scores of the candidate tags,
+    in `candidates` order (a label model's ranked lists as well as vector cosines)."""
+    cand = np.zeros(n_tags, bool)
     cand[candidates] = True
     pairs = pairs[cand[pairs[:, 1]]]
-    cand_vecs = tag_vecs[candidates]                               # (n_cand, d)
-    col = np.full(len(tag_vecs), -1)
+    col = np.full(n_tags, -1)
     col[candidates] = np.arange(len(candidates))
     videos, inverse = np.unique(pairs[:, 0], return_inverse=True)
     ranks, raw = np.zeros(len(pairs), np.int64), np.zeros(len(pairs), np.int64)
     for lo in range(0, len(videos), CHUNK):
         vids = videos[lo:lo + CHUNK]
-        scores = video_vecs[vids] @ cand_vecs.T                    # (chunk, n_cand)
+        block = scores(vids)                                       # (chunk, n_cand)
         for p in np.flatnonzero((inverse >= lo) & (inverse < lo + len(vids))):
-            row = scores[inverse[p] - lo]
+            row = block[inverse[p] - lo]
             gold_score = row[col[pairs[p, 1]]]
             gold_cols = col[pairs[pairs[:, 0] == pairs[p, 0], 1]]
             above = row > gold_score

@@ -42,22 +42,39 @@ class TagGNN(nn.Module):
         self.video_tower = Tower(hidden, out, dropout)
         self.tag_tower = Tower(hidden, out, dropout)
 
-    def forward(self, blocks: list, x: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        """Hidden states (n_dst, hidden) of the last block's destination nodes; blocks=[] is the no-graph model."""
-        h = {nt: self.drop(F.gelu(self.proj[nt](v))) for nt, v in x.items()}
-        for layer, norm, block in zip(self.layers, self.norms, blocks):
-            h_dst = {nt: v[:block.num_dst_nodes(nt)] for nt, v in h.items()}
-            msg = layer(block, (h, h_dst))
-            # residual: a node without neighbours of some type still keeps its own text
-            h = {nt: h_dst[nt] + (self.drop(F.gelu(norm[nt](msg[nt]))) if nt in msg else 0)
-                 for nt in h_dst}
+    def inputs(self, x: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Layer-0 hidden states (n, hidden) per type from the node inputs."""
+        return {nt: self.drop(F.gelu(self.proj[nt](v))) for nt, v in x.items()}
+
+    def layer(self, i: int, block, h: dict[str, torch.Tensor], h_dst: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Layer i: messages from block's sources h into its destinations h_dst (n_dst, hidden) per type.
+
+        The one message-passing step: training, full inference and the inductive embedding of a new video
+        (gnn/inductive.py, whose sources are stored nodes' saved states) all go through it."""
+        msg = self.layers[i](block, (h, h_dst))
+        # residual: a node without neighbours of some type still keeps its own text
+        return {nt: h_dst[nt] + (self.drop(F.gelu(self.norms[i][nt](msg[nt]))) if nt in msg else 0)
+                for nt in h_dst}
+
+    def forward(self, blocks: list, x: dict[str, torch.Tensor], states: list | None = None) -> dict[str, torch.Tensor]:
+        """Hidden states (n_dst, hidden) of the last block's destination nodes; blocks=[] is the no-graph model.
+        states, when given, receives each layer's input states (layer 0 first), as inductive embedding needs."""
+        h = self.inputs(x)
+        for i, block in enumerate(blocks):
+            if states is not None:
+                states.append(h)
+            h = self.layer(i, block, h, {nt: v[:block.num_dst_nodes(nt)] for nt, v in h.items()})
         return h
+
+    def towers(self, h: dict[str, torch.Tensor], text: dict[str, torch.Tensor]) -> tuple:
+        """(video, tag) unit embeddings from final hidden states and the nodes' own (n, out) text vectors."""
+        video = self.video_tower(h["video"], text["video"]) if "video" in h else None
+        tag = self.tag_tower(h["tag"], text["tag"]) if "tag" in h else None
+        return video, tag
 
     def embed(self, blocks: list, x: dict[str, torch.Tensor]) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         """(video, tag) unit embeddings of the destination nodes, (n, out) each; None for an absent type."""
         h = self.forward(blocks, x)
         n_dst = (lambda nt: blocks[-1].num_dst_nodes(nt)) if blocks else (lambda nt: len(x[nt]))
         text = {nt: x[nt][:n_dst(nt), :self.out] for nt in ("video", "tag") if nt in h}   # (n_dst, out)
-        video = self.video_tower(h["video"], text["video"]) if "video" in h else None
-        tag = self.tag_tower(h["tag"], text["tag"]) if "tag" in h else None
-        return video, tag
+        return self.towers(h, text)

@@ -29,11 +29,17 @@ class TrainConfig:
 
     seed: int = 0
     # graph
-    similar_edges: bool = True    # add SIMILAR_TO kNN edges (tag-tag, video-video, query-query)
+    # SIMILAR_TO kNN edges (tag-tag, video-video, query-query) as message-passing edges. Off: bench/gnn.py found
+    # them no better than clicks only at every click coverage it measured (docs/BENCHMARKS.md); the kNN pairs
+    # still give the hard negatives and the tags' SIMILAR_TO.
+    similar_edges: bool = False
     # Gold HAS_TAG edges of training videos as message-passing edges. Off: measured on the demo corpus,
     # with them held-out recall falls after the first epoch (the model learns to read training videos'
     # labels through the graph, which held-out videos lack); labels then only supervise the loss.
     label_edges: bool = False
+    # Share of videos (train and held-out alike) that keep their click edges (query and tag clicks), drawn
+    # at random with the seed: the sparse-click regime the similarity edges are for (bench/gnn.py).
+    click_coverage: float = 1.0
     knn_tag: int = 10
     knn_video: int = 5
     knn_query: int = 5
@@ -278,13 +284,28 @@ def _step_loss(model, g, sampler, vids, tags, rows, cols, cfg, device, logq=None
     return F.cross_entropy(logits[rows_t].masked_fill(mask, float("-inf")), cols_t)
 
 
+def clicked_videos(n_videos: int, cfg: TrainConfig) -> np.ndarray | None:
+    """(n_videos,) bool: the videos that keep their clicks under cfg.click_coverage (None: all of them)."""
+    if cfg.click_coverage >= 1:
+        return None
+    keep = np.zeros(n_videos, bool)
+    keep[np.random.default_rng(cfg.seed).permutation(n_videos)[:round(cfg.click_coverage * n_videos)]] = True
+    return keep
+
+
+def graph_for(data: GraphData, feats: Features, label_pairs: np.ndarray, hidden: np.ndarray, sim: SimilarEdges,
+              cfg: TrainConfig) -> dgl.DGLHeteroGraph:
+    """The heterograph the way cfg builds it (label edges, similarity edges, click coverage): training,
+    `tagkg index` and the label-blind vectors (hidden = every video) all build it here."""
+    return build(data, feats, label_pairs if cfg.label_edges else None, hidden, sim if cfg.similar_edges else None,
+                 clicked_videos(len(data.video_ids), cfg))
+
+
 def prepare_graph(data: GraphData, feats: Features, sp: Split, cfg: TrainConfig,
                   sim: SimilarEdges | None = None) -> tuple[dgl.DGLHeteroGraph, SimilarEdges]:
     """kNN edges (always needed for hard negatives) and the heterograph for this config."""
     sim = sim or similar_edges(feats, cfg.knn_tag, cfg.knn_video, cfg.knn_query, cfg.knn_min_score)
-    labels = sp.train_pairs if cfg.label_edges else None
-    g = build(data, feats, labels, sp.hidden, sim if cfg.similar_edges else None)
-    return g, sim
+    return graph_for(data, feats, sp.train_pairs, sp.hidden, sim, cfg), sim
 
 
 def new_version(cfg: TrainConfig) -> str:

@@ -11,6 +11,7 @@ import torch
 from tqdm import tqdm
 
 from gnn import embed as E
+from gnn import inductive as I
 from graph.cypher import schema as SQ
 from tagging import channels as C
 from tagging import label_channel as LC
@@ -79,6 +80,7 @@ class Tagger:
             vecs = np.load(retriever.folder / "tag-vecs.npy", mmap_mode="r")
             ok = self.gnn_to_row >= 0
             self.tag_gnn[self.gnn_to_row[ok]] = vecs[np.flatnonzero(ok)]
+        self.inductive = I.Inductive.load(retriever.folder) if retriever is not None else None
         self.video_tags = {v: [(lib.row[t], w) for t, w in tags if t in lib.row] for v, tags in (video_tags or {}).items()}
         self.prior = np.zeros(len(lib), np.float32)
         self.labels = None             # the label channel's LabelModel, saved with the ranker
@@ -137,8 +139,8 @@ class Tagger:
         gnn_override (n, d) replaces the videos' GNN vectors (training uses label-blind ones); extra adds
         candidate rows per video (random negatives); own holds (video index, tag row) pairs whose
         visual prototype must leave the video out; label_preds (per video, None = predict) replaces the label
-        channel's predictions (training videos are scored out of fold); as_new treats the videos as not stored (their text vector
-        stands in for the GNN one, as for ad-hoc payloads) while the id still keeps a video from being its
+        channel's predictions (training videos are scored out of fold); as_new treats the videos as not stored (their GNN
+        vector is embedded inductively, as for ad-hoc payloads) while the id still keeps a video from being its
         own similar video."""
         lib = self.lib
         n = len(videos)
@@ -155,7 +157,7 @@ class Tagger:
             if todo:
                 for i, p in zip(todo, LC.predict(self.labels, [videos[i].text() for i in todo], text[todo])):
                     label_preds[i] = p
-        gnn = gnn_override if gnn_override is not None else text if as_new else self._gnn_vectors([v.id for v in videos], text)
+        gnn = gnn_override if gnn_override is not None else self._gnn_vectors(videos, text, as_new)
         cross = self._search("tag", gnn, K_CROSSMODAL)
         similar = self._search("video", gnn, K_SIMILAR + 1)
         for v in videos:
@@ -204,14 +206,20 @@ class Tagger:
         return RecallBatch([v.id for v in videos], merged_all, video, tag, x,
                            {"text": text, "gnn": gnn, "visual": visual}, has_visual)
 
-    def _gnn_vectors(self, ids: list[str | None], text: np.ndarray) -> np.ndarray:
-        """GNN vectors of stored videos; a video the index has not seen uses its text vector (the towers' skip)."""
+    def _gnn_vectors(self, videos: list[VideoRecord], text: np.ndarray, as_new: bool = False) -> np.ndarray:
+        """(n, d) GNN vectors: a stored video's index vector; a video the index has not seen (every video with
+        as_new) is embedded inductively from its input and its stored text neighbours, its own stored copy left
+        out (gnn/inductive.py); a model folder without that embedder leaves the text vector (the towers' skip)."""
         out = text.copy()
-        if self.retriever is not None:
-            for i, vid in enumerate(ids):
-                vec = self.retriever.video_vector(vid) if vid else None
-                if vec is not None:
-                    out[i] = vec
+        if self.retriever is None:
+            return out
+        rows = np.array([self.retriever.video_row.get(v.id, -1) if v.id else -1 for v in videos], np.int64)
+        new = np.ones(len(videos), bool) if as_new else rows < 0
+        for i in np.flatnonzero(~new):
+            out[i] = self.retriever.video_vecs[rows[i]]
+        if new.any() and self.inductive is not None:
+            idx = np.flatnonzero(new)
+            out[idx] = self.inductive.embed_videos([videos[i] for i in idx], text[idx], rows[idx])
         return out
 
     def _search(self, name: str, x: np.ndarray, k: int) -> list[list[tuple]]:

@@ -111,7 +111,8 @@ def build_dataset(tagger: Tagger, graph, split: Split, truth: dict, clicks: list
         extra = [rng.integers(0, len(lib), cfg.random_negatives).tolist() if t else [] for t in train_side]
         override = None
         if blind is not None and not is_sparse:
-            index_vecs = tagger._gnn_vectors(chunk, np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
+            index_vecs = tagger._gnn_vectors([from_row(v) for v in videos],
+                                              np.zeros((len(videos), tagger.tag_gnn.shape[1]), np.float32))
             blind_vecs = [blind(v) if t else None for v, t in zip(chunk, train_side)]
             override = np.stack([b if b is not None else index_vecs[i]
                                  for i, b in enumerate(blind_vecs)]).astype(np.float32)

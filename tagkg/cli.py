@@ -247,10 +247,11 @@ def dimensions_cmd(ctx, prefix, progress) -> None:
 @click.option("--holdout", type=click.IntRange(1), default=1000, show_default=True,
               help="Test videos (of the labels' held-out split) measured each epoch.")
 @click.option("--layers", "n_layers", type=click.IntRange(0, 4), default=2, show_default=True)
-@click.option("--similar/--no-similar", "similar_edges", default=True, help="Semantic-similarity kNN edges.")
+@click.option("--similar/--no-similar", "similar_edges", default=False,
+              help="Semantic-similarity kNN edges in message passing (off: they did not help, docs/BENCHMARKS.md).")
 @click.option("--batch-videos", type=click.IntRange(1), default=512, show_default=True)
 @click.option("--time-budget", "time_budget_s", type=float, default=None, help="Stop training after this many seconds.")
-@click.option("--compare/--no-compare", default=False, help="Also evaluate the text-only, two-tower and click-only models.")
+@click.option("--compare/--no-compare", default=False, help="Also evaluate the text-only, two-tower and the other graph (with/without similarity) models.")
 @click.option("--write-graph/--no-write-graph", default=True, help="Write SIMILAR_TO edges, embeddings and vector indexes.")
 @progress_option
 @click.pass_context

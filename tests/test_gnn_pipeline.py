@@ -51,13 +51,13 @@ def test_train_index_retrieve(graph, ns, small_graph, gnn_settings):
 
     result = train_main(graph, gnn_settings, prefix=ns, epochs=5, holdout=80,
                         batch_videos=64, progress=False)
-    n_cand = result["d_gnn_full"]["candidates"]
+    n_cand = result["c_gnn_clicks"]["candidates"]
     chance_r20 = 20 / n_cand
     # the labels' own split (labelmodel.split): about a tenth of the labelled videos are test videos
     assert 0.05 * N_VIDEOS < result["heldout_videos"] < 0.15 * N_VIDEOS and result["test_pairs"] > 50
     # held-out gold tags rank far better than chance
-    assert result["d_gnn_full"]["R@20"] > 5 * chance_r20, result["d_gnn_full"]
-    assert result["d_gnn_full"]["MR"] < n_cand / 4
+    assert result["c_gnn_clicks"]["R@20"] > 5 * chance_r20, result["c_gnn_clicks"]
+    assert result["c_gnn_clicks"]["MR"] < n_cand / 4
     version = result["version"]
     folder = E.models_dir(gnn_settings) / version
     assert (folder / "history.png").stat().st_size > 1000 and (folder / "model.pt").exists()
