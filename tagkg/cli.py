@@ -432,6 +432,25 @@ def mine_cmd(ctx, pipelines, top_k, queries, progress) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))
 
 
+@main.command("mine-aliases")
+@click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
+@click.option("--min-support", type=click.IntRange(1), default=3, show_default=True,
+              help="Videos that must use the shortened form on its own.")
+@click.option("--min-shared", type=click.IntRange(1), default=2, show_default=True,
+              help="Of those, videos that must name or carry the tag.")
+@click.option("--min-share", type=click.FloatRange(0, 1), default=0.3, show_default=True,
+              help="Least share of the form's videos that name or carry the tag.")
+@click.option("--progress/--no-progress", default=True)
+@click.pass_context
+def mine_aliases_cmd(ctx, prefix, min_support, min_shared, min_share, progress) -> None:
+    """Propose shortened names of approved tags found in the corpus (洞庭 for 洞庭湖) as alias candidates;
+    review them with `tagkg candidates aliases`, `approve-alias`, `reject-alias`."""
+    from mining.store import run_alias_mining
+
+    click.echo(json.dumps(run_alias_mining(_graph(ctx), prefix, min_support=min_support, min_shared=min_shared,
+                                           min_share=min_share, progress=progress), ensure_ascii=False, indent=1))
+
+
 # --- curator workflow ------------------------------------------------------------------------------
 
 def _curate(ctx, fn, *args, **kwargs) -> None:
@@ -468,6 +487,19 @@ def candidates_list(ctx, **filters) -> None:
     from curation.ops import list_candidates
 
     _curate(ctx, list_candidates, **filters)
+
+
+@candidates.command("aliases")
+@click.option("--status", default="candidate", show_default=True, type=click.Choice(["candidate", "approved", "rejected"]))
+@click.option("--tag-id", default=None, help="Only this tag's alias candidates.")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.pass_context
+def candidates_aliases(ctx, **filters) -> None:
+    """List mined alias candidates (shortened names), best score first, with paging."""
+    from curation.ops import list_alias_candidates
+
+    _curate(ctx, list_alias_candidates, **filters)
 
 
 def _action_command(action) -> click.Command:
