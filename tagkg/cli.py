@@ -396,15 +396,17 @@ def explain_cmd(ctx, video_id, tag_id) -> None:
 @click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
 @click.option("--top-k", type=click.IntRange(20, 1000), default=100, show_default=True,
               help="Ranked tags per video and method.")
+@click.option("--ablations", is_flag=True, help="Also run the served tagger without clicks, products, visual, "
+              "the label channel, and on text only (inputs withheld at tagging time).")
 @progress_option
 @click.pass_context
-def evaluate_cmd(ctx, out, prefix, top_k, progress) -> None:
+def evaluate_cmd(ctx, out, prefix, top_k, ablations, progress) -> None:
     """The served tagger beside popularity, TF-IDF kNN and Omikuji on the labels' held-out test split:
     recall@k, MeanRank, P/R/F1@5, nDCG@5, served P/R/F1, untagged share; overall and by slice."""
     from tagging.evaluate import plot_recall_curves, run
 
     try:
-        result = run(_graph(ctx), ctx.obj, prefix=prefix, top_k=top_k, progress=progress)
+        result = run(_graph(ctx), ctx.obj, prefix=prefix, top_k=top_k, progress=progress, with_ablations=ablations)
     except ValueError as exc:
         raise click.ClickException(str(exc))
     if out:
@@ -412,6 +414,7 @@ def evaluate_cmd(ctx, out, prefix, top_k, progress) -> None:
         result["plot"] = str(plot_recall_curves(result["methods"], out.with_suffix(".png")))
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     _echo_json({"versus_best_baseline": result["versus_best_baseline"], "seconds": result["seconds"],
+                **({"ablations": result["ablations"]} if ablations else {}),
                 **({"out": str(out)} if out else {"methods": {m: r["overall"] for m, r in result["methods"].items()}})})
 
 
