@@ -13,7 +13,8 @@ their served sets come from labelmodel.serve's floor and rescue fitted on the va
 ranker's label channel was fitted on exactly these training texts and labels (the same training fingerprint, as
 after rank-train on an unchanged graph) it is that fit: Omikuji is then not fitted twice on the same data.
 Controls: the same two models fitted on training labels shuffled across videos, which no real signal should
-lose to. With ablations, the served tagger is run again on the same test videos with inputs withheld at tagging
+lose to (Omikuji with one tree there, CONTROL: a control needs the same data flow, not the best fit, and one
+tree is a third of the time). With ablations, the served tagger is run again on the same test videos with inputs withheld at tagging
 time (the served model, not retrained; ABLATIONS).
 Metrics (labelmodel/metrics.py) overall, by tag frequency (head/torso/tail from the training side's
 counts) and literal vs implied (a surface form of the tag in the video's normalised text or not), plus
@@ -30,10 +31,11 @@ from tqdm import tqdm
 
 from graph.labels import read_labels
 from labelmodel.metrics import evaluate, frequency_buckets, frequency_slice, literal_slice
-from labelmodel.model import LabelModel, training_fingerprint
+from labelmodel.model import LabelModel, LabelModelConfig, training_fingerprint
 from labelmodel.popularity import popularity
 from labelmodel.serve import fit_policy
 from labelmodel.split import side_of, split_ids
+from labelmodel.xmc import TreeParams
 from tagging import store
 from tagging.tagger import Tagger
 from text.normalize import normalize
@@ -44,6 +46,7 @@ CURVE_KS = range(1, 21)
 BASELINES = ("popularity", "tfidf_knn", "omikuji")
 CHANNEL = {"tfidf_knn": "knn_text", "omikuji": "omikuji"}   # baseline -> labelmodel.LabelModel channel
 READ_PAGE = 2000
+CONTROL = LabelModelConfig(trees=TreeParams(n_trees=1))
 # inputs withheld from the served tagger at tagging time: (what the payload keeps, recalled as a new video)
 ABLATIONS = {
     "no_clicks": (lambda row: {**row, "queries": []}, False),       # the stored GNN vector stays
@@ -116,12 +119,12 @@ def _texts(graph, ids: list[str], progress: bool) -> dict[str, str]:
     return out
 
 
-def _baselines(train_texts, train_sets, val_texts, test_texts, top_k, fitted: LabelModel | None = None
-               ) -> tuple[dict, dict, bool]:
+def _baselines(train_texts, train_sets, val_texts, test_texts, top_k, fitted: LabelModel | None = None,
+               cfg: LabelModelConfig | None = None) -> tuple[dict, dict, bool]:
     """({method: per validation text [(tag, score)]}, the same per test text, whether `fitted` was used): the
     baselines fitted on the training side, or `fitted` when it was fitted on exactly these texts and labels."""
     reused = fitted is not None and fitted.fingerprint == training_fingerprint(train_texts, train_sets)
-    model = fitted if reused else LabelModel.fit(train_texts, train_sets)
+    model = fitted if reused else LabelModel.fit(train_texts, train_sets, cfg=cfg)
     channels = tuple(CHANNEL.values())
     val = model.predict(val_texts, top_k=top_k, channels=channels)
     test = model.predict(test_texts, top_k=top_k, channels=channels)
@@ -189,7 +192,7 @@ def run(graph, settings, prefix: str = "", top_k: int = TOP_K, tagger: Tagger | 
     val_scored, test_scored, reused = _baselines(*args, fitted=tagger.labels)
     seconds["baselines_fit_predict"] = time.perf_counter() - t
     t = time.perf_counter()
-    _, control, _ = _baselines(args[0], shuffled(train_sets), args[2], args[3], top_k)
+    _, control, _ = _baselines(args[0], shuffled(train_sets), args[2], args[3], top_k, cfg=CONTROL)
     seconds["controls_fit_predict"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -218,6 +221,7 @@ def run(graph, settings, prefix: str = "", top_k: int = TOP_K, tagger: Tagger | 
            "library_tags": len(lib), "top_k": top_k,
            "tagger": {"ranker": tagger.version, "label_channel": tagger.labels is not None},
            "baselines_fit": "the served label channel's fit (same training fingerprint)" if reused else "here",
+           "controls_trees": CONTROL.trees.n_trees,
            "serve_policies": policies, "methods": methods, "versus_best_baseline": versus_best_baseline(methods)}
     if with_ablations:   # after the timed evaluation: the ablations are extra tagging runs, not part of it
         t = time.perf_counter()
