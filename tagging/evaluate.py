@@ -14,8 +14,8 @@ ranker's label channel was fitted on exactly these training texts and labels (th
 after rank-train on an unchanged graph) it is that fit: Omikuji is then not fitted twice on the same data.
 Controls: the same two models fitted on training labels shuffled across videos, which no real signal should
 lose to (Omikuji with one tree there, CONTROL: a control needs the same data flow, not the best fit, and one
-tree is a third of the time). With ablations, the served tagger is run again on the same test videos with inputs withheld at tagging
-time (the served model, not retrained; ABLATIONS).
+tree takes half the time of two). With ablations, the served tagger is run again on the same test videos with
+inputs withheld at tagging time (the served model, not retrained; ABLATIONS).
 Metrics (labelmodel/metrics.py) overall, by tag frequency (head/torso/tail from the training side's
 counts) and literal vs implied (a surface form of the tag in the video's normalised text or not), plus
 recall at every k from 1 to 20 (recall_curve, for the plot).

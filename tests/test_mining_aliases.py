@@ -62,9 +62,9 @@ def test_mined_alias_approved_through_the_api_reaches_the_tagger(graph, ns, sett
     tag_settings = model_settings(settings, tmp_path)
     payload = [{"title": "周末的鹭栖 晚霞"}]
 
-    def tagged(tagger):
-        [r] = tag_payloads(graph, tag_settings, payload, tagger=tagger)
-        return {t["tag"] for t in r["core"] + r["related"]}
+    def tagged(tagger):   # the recalled candidates, kept or not
+        [r] = tag_payloads(graph, tag_settings, payload, tagger=tagger, top_k=20)
+        return {t["tag"] for t in r["ranked"]}
 
     before = get_tagger(graph, tag_settings, ns)
     assert f"{ns}lq" not in tagged(before)
