@@ -1,9 +1,11 @@
 """Alias candidates from shortened names: forms of an approved tag's name that the corpus uses on their own
 (洞庭 for 洞庭湖, 西溪 for 西溪湿地), proposed to curators as aliases of that tag.
 
-A form is the tag's normalised name with a generic head dropped (湖, 山, 市, 公司, 大学 ... HEADS) or cut short
-at either end by 1..MAX_CUT characters, at least MIN_LEN characters long, of Han characters only (a cut latin
-word is no name), and neither a name nor an alias of any tag of any status. One pass over the documents with
+A form is the tag's normalised name with a generic head dropped (湖, 山, 市, 公司, 大学 ... HEADS) or with its
+first or last word dropped (jieba's words of the name, when each has two characters or more: 西溪湿地 -> 西溪,
+杭州西湖 -> 西湖), at least MIN_LEN characters long, of Han characters only, and neither a name nor an alias of
+any tag of any status. Cuts inside a word are not forms: on the demo corpus they were OCR-style slips that
+co-occur with the full name (追觅个人 of 追觅个人电脑), not names anyone uses. One pass over the documents with
 one Aho-Corasick automaton of the forms and every known surface gives, per form and tag:
   support  documents that use the form on its own: an occurrence inside a longer known surface (洞庭 inside
            洞庭湖, or inside another tag's name) does not count
@@ -26,6 +28,7 @@ from typing import Iterable
 import ahocorasick
 from tqdm import tqdm
 
+from mining.corpus import make_tokenizer
 from text.normalize import normalize, tag_key
 
 # Generic heads a name is often said without: places, water and mountains, organisations, venues.
@@ -33,7 +36,6 @@ HEADS = ("特别行政区", "自治区", "自治州", "自治县", "股份有限
          "大学", "学院", "中学", "小学", "医院", "银行", "博物馆", "纪念馆", "美术馆", "图书馆", "体育馆",
          "风景区", "景区", "公园", "湿地", "古镇", "广场", "商场", "酒店", "饭店", "餐厅", "机场", "火车站", "高铁站",
          "省", "市", "县", "区", "镇", "乡", "村", "湖", "山", "江", "河", "岛", "寺", "庙", "街", "路")
-MAX_CUT = 2      # characters a truncation drops from either end
 MIN_LEN = 2      # a one-character form names nothing on its own
 CONTEXT = 8      # characters of context each side in the evidence
 EXAMPLES = 3     # example documents per form
@@ -46,20 +48,25 @@ def candidate_id(tag_id: str, alias: str) -> str:
     return f"{tag_id}|{normalize(alias)}"
 
 
-def shortened_forms(name: str) -> dict[str, str]:
-    """{form: how it was made ('head:湖', 'prefix', 'suffix')} of one tag name (normalised first)."""
+def shortened_forms(name: str, words: list[str] | None = None) -> dict[str, str]:
+    """{form: how it was made ('head:湖', 'prefix': the last word dropped, 'suffix': the first)} of one tag name;
+    `words`: the normalised name's segmentation (None: generic heads only)."""
     name = normalize(name)
     if not _HAN.match(name):
         return {}
     out: dict[str, str] = {}
+    clean = bool(words) and all(len(w) >= 2 for w in words) and "".join(words) == name
     for head in sorted(HEADS, key=len, reverse=True):
         if name.endswith(head) and len(name) - len(head) >= MIN_LEN:
-            out.setdefault(name[:-len(head)], "head:" + head)
+            # a head is the last word, or ends a longer one (洞庭湖); 西湖 of 杭州西湖 keeps its 湖
+            last = words[-1] if clean else name
+            if head == last or len(last) - len(head) >= MIN_LEN:
+                out.setdefault(name[:-len(head)], "head:" + head)
             break
-    for cut in range(1, MAX_CUT + 1):
-        if len(name) - cut >= MIN_LEN:
-            out.setdefault(name[:-cut], "prefix")
-            out.setdefault(name[cut:], "suffix")
+    if clean and len(words) >= 2:
+        for form, how in (("".join(words[:-1]), "prefix"), ("".join(words[1:]), "suffix")):
+            if len(form) >= MIN_LEN:
+                out.setdefault(form, how)
     return out
 
 
@@ -75,13 +82,14 @@ def alias_candidates(tags: list[dict], docs: Iterable[dict], *, min_support: int
         for s in (t["name"], *(t.get("aliases") or [])):
             if len(normalize(s)) >= MIN_LEN:
                 surface_tags[normalize(s)].add(t["id"])
+    tokenizer = make_tokenizer(())      # jieba's own dictionary: how the name is built, not the library's words
     parents: dict[str, dict[str, str]] = defaultdict(dict)   # form -> {tag id: how}
     names = {}
     for t in tags:
         if t.get("status") in _UNTRUSTED:
             continue
         names[t["id"]] = t["name"]
-        for form, how in shortened_forms(t["name"]).items():
+        for form, how in shortened_forms(t["name"], tokenizer.lcut(normalize(t["name"]))).items():
             if tag_key(form) not in known_keys and form not in surface_tags:
                 parents[form][t["id"]] = how
     if not parents:

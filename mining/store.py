@@ -100,7 +100,8 @@ def run_mining(graph: Graph, taxonomy: dict, *, pipelines=("autophrase", "patter
 def run_alias_mining(graph: Graph, prefix: str = "", *, min_support: int = 3, min_shared: int = 2,
                      min_share: float = 0.3, progress: bool = True) -> dict:
     """Propose shortened names of approved tags as alias candidates (mining/aliases.py) for curators to review;
-    only tags and videos whose id starts with `prefix`. Decided candidates (approved, rejected) stay as they are."""
+    only tags and videos whose id starts with `prefix`. Decided candidates (approved, rejected) stay as they are;
+    pending ones this run no longer proposes are dropped."""
     from mining.aliases import alias_candidates, candidate_id
 
     started = time.perf_counter()
@@ -120,6 +121,7 @@ def run_alias_mining(graph: Graph, prefix: str = "", *, min_support: int = 3, mi
         "evidence_json": json.dumps(c["evidence"], ensure_ascii=False)} for c in found]
     for lo in range(0, len(rows), 1000):
         graph.execute(Q.MERGE_ALIAS_CANDIDATES, rows=rows[lo:lo + 1000], run_id=run_id)
+    graph.execute(Q.DELETE_STALE_ALIAS_CANDIDATES, prefix=prefix, run_id=run_id)
     return {"run": run_id, "docs": counter["docs"], "tags": len(tags), "proposed": len(found),
             "seconds": round(time.perf_counter() - started, 1),
             "top": [{k: c[k] for k in ("tag_id", "tag_name", "alias", "support", "share", "score")} for c in found[:10]]}

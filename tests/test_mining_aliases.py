@@ -5,10 +5,13 @@ import json
 from mining.aliases import alias_candidates, shortened_forms
 
 
-def test_forms_drop_generic_heads_and_cut_han_names_only():
-    assert shortened_forms("洞庭湖") == {"洞庭": "head:湖", "庭湖": "suffix"}
-    assert shortened_forms("阿里巴巴集团")["阿里巴巴"] == "head:集团"
-    assert shortened_forms("iphone") == {} and shortened_forms("西湖") == {}
+def test_forms_drop_generic_heads_or_whole_words_of_han_names_only():
+    assert shortened_forms("洞庭湖", ["洞庭湖"]) == {"洞庭": "head:湖"}
+    assert shortened_forms("阿里巴巴集团", ["阿里巴巴", "集团"]) == {"阿里巴巴": "head:集团", "集团": "suffix"}
+    assert shortened_forms("杭州西湖", ["杭州", "西湖"]) == {"杭州": "prefix", "西湖": "suffix"}
+    # a one-character word: the segmentation does not know the name, so no cut is trusted
+    assert shortened_forms("名场面", ["名", "场面"]) == {}
+    assert shortened_forms("iphone") == {} and shortened_forms("西湖", ["西湖"]) == {}
 
 
 def test_a_form_counts_only_where_it_stands_alone_and_beside_its_tag():

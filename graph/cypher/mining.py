@@ -70,3 +70,10 @@ WITH a, r WHERE a.status = 'candidate'
 SET a.how = r.how, a.support = r.support, a.shared = r.shared, a.share = r.share, a.lift = r.lift,
     a.score = r.score, a.evidence = r.evidence_json, a.last_run = $run_id, a.updated_at = datetime()
 """
+
+# Pending alias candidates of an earlier run that this run no longer proposes (their evidence is gone).
+DELETE_STALE_ALIAS_CANDIDATES = """
+MATCH (a:AliasCandidate {status: 'candidate'})
+WHERE a.tag_id STARTS WITH $prefix AND a.last_run <> $run_id
+DETACH DELETE a
+"""
