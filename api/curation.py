@@ -4,7 +4,7 @@ from flask import Blueprint, g
 
 from api.db import get_graph
 from api.errors import found
-from api.schemas import CandidatesOut, CandidatesQuery, ChangeOut, HistoryOut, Paging
+from api.schemas import AliasCandidatesQuery, CandidatesOut, CandidatesQuery, ChangeOut, HistoryOut, Paging
 from api.spec import endpoint
 from curation import ops
 from curation.actions import ACTIONS, Action
@@ -24,11 +24,18 @@ def candidates(query: CandidatesQuery):
     return ops.list_candidates(get_graph(), **query.model_dump())
 
 
+@endpoint(bp, "/alias-candidates", summary="Mined alias candidates (shortened names of tags), best first, paged",
+          query=AliasCandidatesQuery, response=CandidatesOut)
+def alias_candidates(query: AliasCandidatesQuery):
+    return ops.list_alias_candidates(get_graph(), **query.model_dump())
+
+
 def _route(action: Action) -> None:
     def view(body, **ids):
         return action.run(get_graph(), tuple(ids[k] for k in action.ids), _who(), body)
 
-    view.__name__ = action.name if action.target == "tag" else f"{action.name}_video_tag"
+    name = action.name.replace("-", "_")
+    view.__name__ = name if action.target == "tag" else f"{name}_video_tag"
     view.__doc__ = action.summary
     endpoint(bp, action.rule, action.method, summary=action.summary, role=action.role, body=action.args,
              response=ChangeOut)(view)

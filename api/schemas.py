@@ -71,6 +71,13 @@ class CandidatesQuery(In):
     offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
 
 
+class AliasCandidatesQuery(In):
+    status: Literal["candidate", "approved", "rejected"] = "candidate"
+    tag_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+    offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+
+
 class ExportQuery(In):
     format: Literal["jsonl", "json", "csv", "ttl"] = "jsonl"
     status: Status | None = None

@@ -2,7 +2,8 @@
 # Build the benchmark graph for bench/tagging.py and bench/api_load.py: the main job's steps at
 # TAGKG_DEMO_VIDEOS (default 100000) videos, in its own Neo4j home, data folder and ports, so the
 # benchmarks never touch the user's graph. Pass step names to run only those, in order
-# (default: all of them); then export the printed variables and run the benchmarks.
+# (default: all of them); then export the printed variables and run the benchmarks. TAGKG_RANK_ARGS adds
+# options to rank-train (e.g. --compare).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -24,7 +25,7 @@ for step in $STEPS; do
     load) $T load-demo --dir "$TAGKG_DATA_DIR/demo" ;;
     library) $T mine --top-k 2000 && $T classify && $T structure && $T dimensions ;;
     train) $T train --epochs "${TAGKG_TRAIN_EPOCHS:-2}" --time-budget "${TAGKG_TRAIN_BUDGET_S:-780}" ;;
-    rank) $T rank-train --epochs "${TAGKG_RANK_EPOCHS:-4}" ;;
+    rank) $T rank-train --epochs "${TAGKG_RANK_EPOCHS:-4}" ${TAGKG_RANK_ARGS:-} ;;
     stop) bash scripts/neo4j.sh stop ;;
     *) echo "unknown step: $step" >&2; exit 2 ;;
   esac

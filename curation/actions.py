@@ -48,6 +48,15 @@ class AliasIn(Args):
     remove: Name | None = None
 
 
+class AliasCandidateIn(Args):
+    alias: Name
+    reason: Reason | None = None
+
+
+class RejectAliasIn(AliasCandidateIn):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
 class ReclassifyIn(Args):
     category: Id
     reason: Reason | None = None
@@ -103,6 +112,12 @@ ACTIONS = (
            positional=("name",)),
     Action("alias", "Add and/or remove an alias", AliasIn,
            lambda g, ids, who, a: ops.alias(g, *ids, who=who, add=a.add, remove=a.remove), route="aliases"),
+    Action("approve-alias", "Approve a mined alias candidate (a shortened name): the alias is added to the tag",
+           AliasCandidateIn, lambda g, ids, who, a: ops.approve_alias(g, *ids, a.alias, who=who, reason=a.reason),
+           route="alias-candidates/approve", positional=("alias",)),
+    Action("reject-alias", "Reject a mined alias candidate, with a reason (it is not proposed again)", RejectAliasIn,
+           lambda g, ids, who, a: ops.reject_alias(g, *ids, a.alias, who=who, reason=a.reason),
+           route="alias-candidates/reject", positional=("alias",)),
     Action("reclassify", "Put an atomic tag into another taxonomy class", ReclassifyIn,
            lambda g, ids, who, a: ops.reclassify(g, *ids, a.category, who=who, reason=a.reason),
            positional=("category",)),

@@ -7,6 +7,7 @@ from neo4j.exceptions import ConstraintError
 
 from graph.cypher import curation as Q, schema as SQ
 from graph.db import Graph
+from mining.aliases import candidate_id
 from text.normalize import tag_key
 
 STATUSES = ("candidate", "approved", "rejected", "merged")
@@ -131,6 +132,69 @@ def alias(graph: Graph, tag_id: str, who: str, add: str | None = None, remove: s
         return {"id": tag_id, "aliases": aliases, "change": change}
 
     return _run(graph, work)
+
+
+def approve_alias(graph: Graph, tag_id: str, alias_: str, who: str, reason: str | None = None) -> dict:
+    """Approve a mined alias candidate (mining/aliases.py): the alias is added to the tag, the candidate is
+    marked approved, and the library version moves so the tagger reads the alias."""
+    _require_who(who)
+
+    def work(tx):
+        tag = _locked(tx, tag_id)
+        if tag["status"] in ("merged", "rejected"):
+            raise CurationError("conflict", f"tag {tag_id} is {tag['status']}; its aliases cannot change")
+        cand = _alias_candidate(tx, tag_id, alias_, "approved")
+        before = list(tag["aliases"] or [])
+        if alias_ == tag["name"] or alias_ in before:
+            raise CurationError("conflict", f"{alias_!r} is already the name or an alias of {tag_id}")
+        aliases = before + [alias_]
+        tx.run(Q.SET_ALIASES, id=tag_id, aliases=aliases).consume()
+        tx.run(Q.SET_ALIAS_CANDIDATE_STATUS, id=cand, status="approved", reason=reason, who=who).consume()
+        change = _record(tx, tag_id, who, "approve-alias", {"aliases": before},
+                         {"aliases": aliases, "alias_candidate": cand}, reason)
+        return {"id": tag_id, "alias": alias_, "aliases": aliases, "change": change}
+
+    return _run(graph, work)
+
+
+def reject_alias(graph: Graph, tag_id: str, alias_: str, who: str, reason: str) -> dict:
+    """Reject a mined alias candidate, with a reason; alias mining does not propose it again."""
+    _require_who(who)
+    if not reason or not reason.strip():
+        raise CurationError("invalid", "a rejection needs a reason")
+
+    def work(tx):
+        _locked(tx, tag_id)
+        cand = _alias_candidate(tx, tag_id, alias_, "rejected")
+        tx.run(Q.SET_ALIAS_CANDIDATE_STATUS, id=cand, status="rejected", reason=reason, who=who).consume()
+        change = _record(tx, tag_id, who, "reject-alias", {"alias_candidate": cand, "status": "candidate"},
+                         {"alias_candidate": cand, "status": "rejected"}, reason)
+        return {"id": tag_id, "alias": alias_, "status": "rejected", "change": change}
+
+    return _run(graph, work)
+
+
+def _alias_candidate(tx, tag_id: str, alias_: str, to: str) -> str:
+    """The id of the pending alias candidate `alias_` of `tag_id`; not_found / conflict when there is none."""
+    row = tx.run(Q.ALIAS_CANDIDATE, id=candidate_id(tag_id, alias_)).single()
+    if row is None:
+        raise CurationError("not_found", f"no alias candidate {alias_!r} of tag {tag_id}")
+    if row["status"] != "candidate":
+        raise CurationError("conflict", f"alias candidate {alias_!r} of tag {tag_id} is already {row['status']}; "
+                            f"cannot become {to}", {"status": row["status"]})
+    return row["id"]
+
+
+def list_alias_candidates(graph: Graph, *, status: str = "candidate", tag_id: str | None = None,
+                          limit: int = 50, offset: int = 0) -> dict:
+    """A page of mined alias candidates in `status`, best score first; `next_offset` is None on the last page."""
+    if status not in ("candidate", "approved", "rejected"):
+        raise CurationError("invalid", "status must be candidate, approved or rejected")
+    if not 1 <= limit <= 500 or offset < 0:
+        raise CurationError("invalid", "limit must be 1..500 and offset >= 0")
+    rows = graph.query(Q.LIST_ALIAS_CANDIDATES, status=status, tag_id=tag_id, limit=limit + 1, offset=offset)
+    items = [r["candidate"] for r in rows[:limit]]
+    return {"items": items, "next_offset": offset + limit if len(rows) > limit else None}
 
 
 def reclassify(graph: Graph, tag_id: str, category: str, who: str, reason: str | None = None) -> dict:

@@ -47,10 +47,18 @@ class LabelModelConfig:
         return cls(**{**d, "trees": TreeParams(**d["trees"])})
 
 
+def training_fingerprint(texts: Sequence[str], label_sets: Sequence[Iterable[str]]) -> str:
+    """A digest of the (text, labels) rows a model is fitted on, in any order; rows without labels do not count
+    (fit leaves them out). Two fits with the same fingerprint saw the same data."""
+    rows = sorted(json.dumps([t, sorted(s)], ensure_ascii=False) for t, s in zip(texts, label_sets) if s)
+    return hashlib.sha1("\n".join(rows).encode()).hexdigest()
+
+
 class LabelModel:
     def __init__(self, cfg: LabelModelConfig, version: str, tags: list[str], vectorizer,
-                 omikuji: OmikujiClassifier, knn_text: KnnClassifier, knn_vector: KnnClassifier | None):
-        self.cfg, self.version, self.tags = cfg, version, tags
+                 omikuji: OmikujiClassifier, knn_text: KnnClassifier, knn_vector: KnnClassifier | None,
+                 fingerprint: str | None = None):
+        self.cfg, self.version, self.tags, self.fingerprint = cfg, version, tags, fingerprint
         self.vectorizer, self.omikuji, self.knn_text, self.knn_vector = vectorizer, omikuji, knn_text, knn_vector
 
     @property
@@ -80,19 +88,28 @@ class LabelModel:
         knn_text = KnnClassifier(cfg.knn_k).fit(x, y)
         knn_vector = KnnClassifier(cfg.knn_k).fit(vectors, y) if vectors is not None else None
         version = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + cfg.key()
-        return cls(cfg, version, tags, vectorizer, omikuji, knn_text, knn_vector)
+        return cls(cfg, version, tags, vectorizer, omikuji, knn_text, knn_vector,
+                   training_fingerprint(texts, label_sets))
 
-    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None, top_k: int = 50
-                ) -> dict[str, Predictions]:
-        """{channel: per text up to top_k (tag id, score) best first}.
+    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None, top_k: int = 50,
+                channels: Sequence[str] | None = None) -> dict[str, Predictions]:
+        """{channel: per text up to top_k (tag id, score) best first}, for `channels` (default all of the model's).
 
-        vectors (n, d) feed knn_vector and are required when the model has it. Scores of the model's own
+        vectors (n, d) feed knn_vector and are required when it is asked for. Scores of the model's own
         training texts are over-confident: use oof.out_of_fold for those (e.g. as ranker features)."""
-        if self.knn_vector is not None and vectors is None:
+        channels = self.channels if channels is None else tuple(channels)
+        unknown = set(channels) - set(self.channels)
+        if unknown:
+            raise ValueError(f"this label model has no channels {sorted(unknown)}; it has {self.channels}")
+        if "knn_vector" in channels and vectors is None:
             raise ValueError("this label model has a knn_vector channel: pass the texts' sentence vectors")
         x = self.vectorizer.transform(texts)
-        cols = {"omikuji": self.omikuji.predict(x, top_k), "knn_text": self.knn_text.predict(x, top_k)}
-        if self.knn_vector is not None:
+        cols = {}
+        if "omikuji" in channels:
+            cols["omikuji"] = self.omikuji.predict(x, top_k)
+        if "knn_text" in channels:
+            cols["knn_text"] = self.knn_text.predict(x, top_k)
+        if "knn_vector" in channels:
             cols["knn_vector"] = self.knn_vector.predict(vectors, top_k)
         return {name: [[(self.tags[j], s) for j, s in row] for row in rows] for name, rows in cols.items()}
 
@@ -101,7 +118,7 @@ class LabelModel:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "config.json").write_text(json.dumps(
             {"format": FORMAT, "version": self.version, "config": asdict(self.cfg), "tags": self.tags,
-             "knn_vector": self.knn_vector is not None}, ensure_ascii=False), encoding="utf-8")
+             "knn_vector": self.knn_vector is not None, "fingerprint": self.fingerprint}, ensure_ascii=False), encoding="utf-8")
         with open(folder / "vectorizer.pkl", "wb") as f:
             pickle.dump(self.vectorizer, f)
         self.omikuji.save(folder / "omikuji")
@@ -129,4 +146,5 @@ class LabelModel:
             knn_vector = KnnClassifier(cfg.knn_k)
             knn_vector.items, knn_vector.y = np.load(folder / "knn_vector.npy"), y
         omikuji = OmikujiClassifier.load(folder / "omikuji", cfg.trees)
-        return cls(cfg, meta["version"], meta["tags"], vectorizer, omikuji, knn_text, knn_vector)
+        return cls(cfg, meta["version"], meta["tags"], vectorizer, omikuji, knn_text, knn_vector,
+                   meta.get("fingerprint"))

@@ -15,13 +15,26 @@ from graph.db import Graph
 PAGE = 5000
 
 
+def _doc_text(row: dict) -> str:
+    """A video's text fields joined: the document mining reads."""
+    return "\n".join(x for x in (row["title"], row["summary"], row["asr"], row["ocr"]) if x)
+
+
 def iter_video_docs(graph: Graph, page: int = PAGE) -> Iterator[dict]:
     """Each video as one document: its text fields joined, dated by created_at."""
     after = ""
     while rows := graph.query(Q.VIDEO_TEXT_PAGE, after=after, limit=page):
         for r in rows:
-            text = "\n".join(x for x in (r["title"], r["summary"], r["asr"], r["ocr"]) if x)
-            yield {"id": r["id"], "text": text, "date": (r["created_at"] or "")[:10] or None}
+            yield {"id": r["id"], "text": _doc_text(r), "date": (r["created_at"] or "")[:10] or None}
+        after = rows[-1]["id"]
+
+
+def iter_video_docs_with_tags(graph: Graph, prefix: str = "", page: int = PAGE) -> Iterator[dict]:
+    """Videos whose id starts with `prefix` as documents, with the tag ids they carry (HAS_TAG, any source)."""
+    after = ""
+    while rows := graph.query(Q.VIDEO_TEXT_TAGS_PAGE, after=after, prefix=prefix, limit=page):
+        for r in rows:
+            yield {"id": r["id"], "text": _doc_text(r), "tags": r["tags"]}
         after = rows[-1]["id"]
 
 
@@ -82,3 +95,33 @@ def run_mining(graph: Graph, taxonomy: dict, *, pipelines=("autophrase", "patter
                   proposed=len(candidates), stored=stored, seconds=seconds)
     return {"run": run_id, "docs": counter["docs"], "proposed": len(candidates), "stored": stored,
             "seconds": seconds, "top": [{k: c[k] for k in ("id", "name", "score", "pipelines")} for c in candidates[:10]]}
+
+
+def run_alias_mining(graph: Graph, prefix: str = "", *, min_support: int = 3, min_shared: int = 2,
+                     min_share: float = 0.3, progress: bool = True) -> dict:
+    """Propose shortened names of approved tags as alias candidates (mining/aliases.py) for curators to review;
+    only tags and videos whose id starts with `prefix`. Decided candidates (approved, rejected) stay as they are;
+    pending ones this run no longer proposes are dropped."""
+    from mining.aliases import alias_candidates, candidate_id
+
+    started = time.perf_counter()
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    tags = [t for t in library(graph) if t["id"].startswith(prefix)]
+    counter = {"docs": 0}
+
+    def docs():
+        for d in iter_video_docs_with_tags(graph, prefix):
+            counter["docs"] += 1
+            yield d
+
+    found = alias_candidates(tags, docs(), min_support=min_support, min_shared=min_shared, min_share=min_share,
+                             progress=progress)
+    rows = [{"id": candidate_id(c["tag_id"], c["alias"]), **{k: c[k] for k in (
+        "tag_id", "alias", "how", "support", "shared", "share", "lift", "score")},
+        "evidence_json": json.dumps(c["evidence"], ensure_ascii=False)} for c in found]
+    for lo in range(0, len(rows), 1000):
+        graph.execute(Q.MERGE_ALIAS_CANDIDATES, rows=rows[lo:lo + 1000], run_id=run_id)
+    graph.execute(Q.DELETE_STALE_ALIAS_CANDIDATES, prefix=prefix, run_id=run_id)
+    return {"run": run_id, "docs": counter["docs"], "tags": len(tags), "proposed": len(found),
+            "seconds": round(time.perf_counter() - started, 1),
+            "top": [{k: c[k] for k in ("tag_id", "tag_name", "alias", "support", "share", "score")} for c in found[:10]]}

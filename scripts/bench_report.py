@@ -282,6 +282,36 @@ def _quality_section(r: dict) -> list[str]:
               f"{a['evaluate_s']:,} s for {a['labelled_videos']:,} labelled videos (<= {t['evaluate_s_max']} s at "
               f"{t['evaluate_s_at_labelled_videos']:,}: {yes(met['evaluate_time'])}); seconds by stage: "
               + ", ".join(f"{k} {v}" for k, v in r["seconds"].items()) + "."]
+    return lines + _quality_ablations(r)
+
+
+def _quality_ablations(r: dict) -> list[str]:
+    ab = r.get("ablations")
+    if not ab:
+        return []
+    full = r["methods"]["tagkg"]["overall"]
+    row = lambda name, o, d: (f"| {name} | {o['recall@5']:.3f} | {d(o, 'recall@5')} | {o['mean_rank']:,.0f} | "  # noqa: E731
+                              f"{o['served_f1']:.3f} | {d(o, 'served_f1')} | {o['untagged']:.1%} |")
+    delta = lambda o, k: f"{o[k] - full[k]:+.3f}"  # noqa: E731
+    lines = ["", "Ablations of the served tagger on the same test videos (inputs withheld at tagging time, the model "
+             f"not retrained; {ab['no_visual_note']}):", "",
+             "| tagger | R@5 | ΔR@5 | MeanRank | served F1 | Δ served F1 | untagged |",
+             "|---|---:|---:|---:|---:|---:|---:|", row("full", full, lambda o, k: "")]
+    lines += [row(name, o, delta) for name, o in ab["tagging"].items()]
+    rk = ab["ranker"]
+    lines += ["", "The ranker, with its variants and the learned baselines fitted on its training pairs and features when "
+              "rank-train ran with --compare (absent otherwise); "
+              "AUC on the held-out (test) and validation pairs, P@5 / R@10 of the held-out rankings:", "",
+              "| model | AUC held-out | AUC validation | AUC sparse | P@5 | R@10 | train s |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, v in [*rk["variants"].items(), *(rk.get("learned_baselines") or {}).items()]:
+        q = v.get("heldout_ranking") or {}
+        lines.append(f"| {name} | {v['auc']} | {v['auc_validation']} | {v.get('auc_sparse') or ''} | "
+                     f"{q.get('precision@5', '')} | {q.get('recall@10', '')} | {v['train_s']} |")
+    if "adversarial_helps" in rk:
+        h = rk["adversarial_helps"]
+        lines += ["", f"The adversarial modality loss helps on validation AUC: {'yes' if h['validation_auc'] else 'no'}; "
+                  f"on held-out AUC: {'yes' if h['heldout_auc'] else 'no'}."]
     return lines
 
 

@@ -3,14 +3,19 @@
 Held-out videos are the test side of labelmodel/split.py among the labelled videos (graph/labels.py):
 no training or threshold step of any model reads their labels, and here the tagger does not lend them
 to similar videos either. On the same test videos, in the same run:
-  tagkg       the served tagger: its ranked candidates (tagger.tag_stored with top_k) and its served
+  tagkg       the served tagger: its ranked candidates (Tagger.tag's top_k on the stored rows) and its served
               core + related tags
   popularity  the training side's most frequent tags, the same list for every video
   tfidf_knn   kNN (k=30, cosine) over TF-IDF character 1-3-grams of the training side's texts
   omikuji     Omikuji (Parabel-style label trees) over the same features
 The baselines are fitted on the training side only (labelmodel.LabelModel, its channels' ranked lists);
-their served sets come from labelmodel.serve's floor and rescue fitted on the validation side. Controls:
-the same two models fitted on training labels shuffled across videos, which no real signal should lose to.
+their served sets come from labelmodel.serve's floor and rescue fitted on the validation side. When the served
+ranker's label channel was fitted on exactly these training texts and labels (the same training fingerprint, as
+after rank-train on an unchanged graph) it is that fit: Omikuji is then not fitted twice on the same data.
+Controls: the same two models fitted on training labels shuffled across videos, which no real signal should
+lose to (Omikuji with one tree there, CONTROL: a control needs the same data flow, not the best fit, and one
+tree takes half the time of two). With ablations, the served tagger is run again on the same test videos with
+inputs withheld at tagging time (the served model, not retrained; ABLATIONS).
 Metrics (labelmodel/metrics.py) overall, by tag frequency (head/torso/tail from the training side's
 counts) and literal vs implied (a surface form of the tag in the video's normalised text or not), plus
 recall at every k from 1 to 20 (recall_curve, for the plot).
@@ -26,20 +31,31 @@ from tqdm import tqdm
 
 from graph.labels import read_labels
 from labelmodel.metrics import evaluate, frequency_buckets, frequency_slice, literal_slice
-from labelmodel.model import LabelModel
+from labelmodel.model import LabelModel, LabelModelConfig, training_fingerprint
 from labelmodel.popularity import popularity
 from labelmodel.serve import fit_policy
 from labelmodel.split import side_of, split_ids
+from labelmodel.xmc import TreeParams
 from tagging import store
-from tagging.tagger import Tagger, tag_stored
+from tagging.tagger import Tagger
 from text.normalize import normalize
-from video.record import from_row
+from video.record import FIELDS, from_row
 
 TOP_K = 100          # ranked tags per video and method (MeanRank places the rest after them)
 CURVE_KS = range(1, 21)
 BASELINES = ("popularity", "tfidf_knn", "omikuji")
 CHANNEL = {"tfidf_knn": "knn_text", "omikuji": "omikuji"}   # baseline -> labelmodel.LabelModel channel
 READ_PAGE = 2000
+CONTROL = LabelModelConfig(trees=TreeParams(n_trees=1))
+# inputs withheld from the served tagger at tagging time: (what the payload keeps, recalled as a new video)
+ABLATIONS = {
+    "no_clicks": (lambda row: {**row, "queries": []}, False),       # the stored GNN vector stays
+    "no_products": (lambda row: {**row, "products": []}, False),
+    "no_visual": (lambda row: {k: v for k, v in row.items() if k not in ("visual", "keyframes")}, False),
+    # the text fields only, as an ad-hoc payload: no GNN vector (it saw the video's clicks and products)
+    "text_only": (lambda row: {k: row.get(k) for k in ("id", *FIELDS)}, True),
+    "no_label_channel": (None, False),                              # the label channel switched off
+}
 
 
 # --- pure part --------------------------------------------------------------------------------------
@@ -103,18 +119,56 @@ def _texts(graph, ids: list[str], progress: bool) -> dict[str, str]:
     return out
 
 
-def _baselines(train_texts, train_sets, val_texts, test_texts, top_k) -> tuple[dict, dict]:
-    """({method: per validation text [(tag, score)]}, the same per test text) of the fitted baselines."""
-    model = LabelModel.fit(train_texts, train_sets)
-    val, test = model.predict(val_texts, top_k=top_k), model.predict(test_texts, top_k=top_k)
+def _baselines(train_texts, train_sets, val_texts, test_texts, top_k, fitted: LabelModel | None = None,
+               cfg: LabelModelConfig | None = None) -> tuple[dict, dict, bool]:
+    """({method: per validation text [(tag, score)]}, the same per test text, whether `fitted` was used): the
+    baselines fitted on the training side, or `fitted` when it was fitted on exactly these texts and labels."""
+    reused = fitted is not None and fitted.fingerprint == training_fingerprint(train_texts, train_sets)
+    model = fitted if reused else LabelModel.fit(train_texts, train_sets, cfg=cfg)
+    channels = tuple(CHANNEL.values())
+    val = model.predict(val_texts, top_k=top_k, channels=channels)
+    test = model.predict(test_texts, top_k=top_k, channels=channels)
     pop = popularity(train_sets, top_k)
     v = {"popularity": [pop] * len(val_texts), **{m: val[c] for m, c in CHANNEL.items()}}
     t = {"popularity": [pop] * len(test_texts), **{m: test[c] for m, c in CHANNEL.items()}}
-    return v, t
+    return v, t, reused
+
+
+def _tag_held_out(graph, tagger: Tagger, ids: list[str], top_k: int, batch: int, progress: bool, desc: str,
+                  keep=None, as_new: bool = False) -> tuple[dict, dict]:
+    """({video: ranked tag ids}, {video: served tag ids}) of the tagger on stored videos, their rows passed
+    through `keep` first (None: as stored)."""
+    ranked, served = {}, {}
+    bar = tqdm(total=len(ids), desc=desc, unit="video", disable=not progress)
+    for lo in range(0, len(ids), batch):
+        rows = store.read_videos(graph, ids[lo:lo + batch])
+        rows = [keep(r) for r in rows] if keep else rows
+        for r in tagger.rank(tagger.recall(rows, as_new=as_new), top_k):
+            ranked[r["video"]] = [x["tag"] for x in r["ranked"]]
+            served[r["video"]] = [x["tag"] for x in r["core"] + r["related"]]
+        bar.update(len(rows))
+    bar.close()
+    return ranked, served
+
+
+def ablations(graph, tagger: Tagger, ids: list[str], gold: Mapping[str, Collection[str]], n_library: int,
+              top_k: int, batch: int, progress: bool) -> dict:
+    """{ablation: overall metrics of the served tagger with that input withheld (ABLATIONS)} on `ids`."""
+    out = {}
+    for name, (keep, as_new) in ABLATIONS.items():
+        labels = tagger.labels
+        if keep is None:
+            tagger.labels = None
+        try:
+            ranked, served = _tag_held_out(graph, tagger, ids, top_k, batch, progress, f"ablation {name}", keep, as_new)
+        finally:
+            tagger.labels = labels
+        out[name] = evaluate(gold, ranked, n_library, served)["overall"]
+    return out
 
 
 def run(graph, settings, prefix: str = "", top_k: int = TOP_K, tagger: Tagger | None = None,
-        batch: int = 256, progress: bool = True) -> dict:
+        batch: int = 256, progress: bool = True, with_ablations: bool = False) -> dict:
     """Evaluate the served tagger and the baselines on the held-out labels; returns the result document."""
     t0 = time.perf_counter()
     seconds = {}
@@ -135,22 +189,15 @@ def run(graph, settings, prefix: str = "", top_k: int = TOP_K, tagger: Tagger | 
     val, test = [v for v in sides["validation"] if v in texts], [v for v in sides["test"] if v in texts]
     train_sets = [gold[v] for v in train]
     args = ([texts[v] for v in train], train_sets, [texts[v] for v in val], [texts[v] for v in test], top_k)
-    val_scored, test_scored = _baselines(*args)
+    val_scored, test_scored, reused = _baselines(*args, fitted=tagger.labels)
     seconds["baselines_fit_predict"] = time.perf_counter() - t
     t = time.perf_counter()
-    _, control = _baselines(args[0], shuffled(train_sets), args[2], args[3], top_k)
+    _, control, _ = _baselines(args[0], shuffled(train_sets), args[2], args[3], top_k, cfg=CONTROL)
     seconds["controls_fit_predict"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    ranked = {"tagkg": {}}
-    served = {"tagkg": {}}
-    bar = tqdm(total=len(test), desc="tagkg on held-out videos", unit="video", disable=not progress)
-    for lo in range(0, len(test), batch):
-        for r in tag_stored(graph, settings, test[lo:lo + batch], persist=False, tagger=tagger, top_k=top_k):
-            ranked["tagkg"][r["video"]] = [x["tag"] for x in r["ranked"]]
-            served["tagkg"][r["video"]] = [x["tag"] for x in r["core"] + r["related"]]
-        bar.update(min(batch, len(test) - lo))
-    bar.close()
+    r, s = _tag_held_out(graph, tagger, test, top_k, batch, progress, "tagkg on held-out videos")
+    ranked, served = {"tagkg": r}, {"tagkg": s}
     seconds["tagkg_tag"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -170,7 +217,14 @@ def run(graph, settings, prefix: str = "", top_k: int = TOP_K, tagger: Tagger | 
                       {v: texts[v] for v in test}, surfaces)
     seconds["metrics"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - t0
-    return {"labelled_videos": len(gold), "split": {"train": len(train), "validation": len(val), "test": len(test)},
-            "library_tags": len(lib), "top_k": top_k, "tagger": {"ranker": tagger.version},
-            "serve_policies": policies, "methods": methods, "versus_best_baseline": versus_best_baseline(methods),
-            "seconds": {k: round(s, 1) for k, s in seconds.items()}}
+    out = {"labelled_videos": len(gold), "split": {"train": len(train), "validation": len(val), "test": len(test)},
+           "library_tags": len(lib), "top_k": top_k,
+           "tagger": {"ranker": tagger.version, "label_channel": tagger.labels is not None},
+           "baselines_fit": "the served label channel's fit (same training fingerprint)" if reused else "here",
+           "controls_trees": CONTROL.trees.n_trees,
+           "serve_policies": policies, "methods": methods, "versus_best_baseline": versus_best_baseline(methods)}
+    if with_ablations:   # after the timed evaluation: the ablations are extra tagging runs, not part of it
+        t = time.perf_counter()
+        out["ablations"] = ablations(graph, tagger, test, test_gold, len(lib), top_k, batch, progress)
+        seconds["ablations"] = time.perf_counter() - t
+    return {**out, "seconds": {k: round(s, 1) for k, s in seconds.items()}}

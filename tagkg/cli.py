@@ -412,15 +412,17 @@ def explain_cmd(ctx, video_id, tag_id) -> None:
 @click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
 @click.option("--top-k", type=click.IntRange(20, 1000), default=100, show_default=True,
               help="Ranked tags per video and method.")
+@click.option("--ablations", is_flag=True, help="Also run the served tagger without clicks, products, visual, "
+              "the label channel, and on text only (inputs withheld at tagging time).")
 @progress_option
 @click.pass_context
-def evaluate_cmd(ctx, out, prefix, top_k, progress) -> None:
+def evaluate_cmd(ctx, out, prefix, top_k, ablations, progress) -> None:
     """The served tagger beside popularity, TF-IDF kNN and Omikuji on the labels' held-out test split:
     recall@k, MeanRank, P/R/F1@5, nDCG@5, served P/R/F1, untagged share; overall and by slice."""
     from tagging.evaluate import plot_recall_curves, run
 
     try:
-        result = run(_graph(ctx), ctx.obj, prefix=prefix, top_k=top_k, progress=progress)
+        result = run(_graph(ctx), ctx.obj, prefix=prefix, top_k=top_k, progress=progress, with_ablations=ablations)
     except ValueError as exc:
         raise click.ClickException(str(exc))
     if out:
@@ -428,6 +430,7 @@ def evaluate_cmd(ctx, out, prefix, top_k, progress) -> None:
         result["plot"] = str(plot_recall_curves(result["methods"], out.with_suffix(".png")))
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     _echo_json({"versus_best_baseline": result["versus_best_baseline"], "seconds": result["seconds"],
+                **({"ablations": result["ablations"]} if ablations else {}),
                 **({"out": str(out)} if out else {"methods": {m: r["overall"] for m, r in result["methods"].items()}})})
 
 
@@ -446,6 +449,25 @@ def mine_cmd(ctx, pipelines, top_k, queries, progress) -> None:
     result = run_mining(_graph(ctx), load_taxonomy(), pipelines=pipelines or ("autophrase", "pattern"),
                         top_k=top_k, with_queries=queries, progress=progress)
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+@main.command("mine-aliases")
+@click.option("--prefix", default="", help="Only videos and tags whose id starts with this.")
+@click.option("--min-support", type=click.IntRange(1), default=3, show_default=True,
+              help="Videos that must use the shortened form on its own.")
+@click.option("--min-shared", type=click.IntRange(1), default=2, show_default=True,
+              help="Of those, videos that must name or carry the tag.")
+@click.option("--min-share", type=click.FloatRange(0, 1), default=0.3, show_default=True,
+              help="Least share of the form's videos that name or carry the tag.")
+@click.option("--progress/--no-progress", default=True)
+@click.pass_context
+def mine_aliases_cmd(ctx, prefix, min_support, min_shared, min_share, progress) -> None:
+    """Propose shortened names of approved tags found in the corpus (洞庭 for 洞庭湖) as alias candidates;
+    review them with `tagkg candidates aliases`, `approve-alias`, `reject-alias`."""
+    from mining.store import run_alias_mining
+
+    click.echo(json.dumps(run_alias_mining(_graph(ctx), prefix, min_support=min_support, min_shared=min_shared,
+                                           min_share=min_share, progress=progress), ensure_ascii=False, indent=1))
 
 
 # --- curator workflow ------------------------------------------------------------------------------
@@ -484,6 +506,19 @@ def candidates_list(ctx, **filters) -> None:
     from curation.ops import list_candidates
 
     _curate(ctx, list_candidates, **filters)
+
+
+@candidates.command("aliases")
+@click.option("--status", default="candidate", show_default=True, type=click.Choice(["candidate", "approved", "rejected"]))
+@click.option("--tag-id", default=None, help="Only this tag's alias candidates.")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.pass_context
+def candidates_aliases(ctx, **filters) -> None:
+    """List mined alias candidates (shortened names), best score first, with paging."""
+    from curation.ops import list_alias_candidates
+
+    _curate(ctx, list_alias_candidates, **filters)
 
 
 def _action_command(action) -> click.Command:

@@ -20,7 +20,7 @@ for _name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
 os.environ["TAGKG_DOTENV"] = "/dev/null"
 
 CLEANUP = """
-CALL () { MATCH (n) WHERE (n:Video OR n:Tag OR n:Product) AND n.id STARTS WITH $ns DETACH DELETE n }
+CALL () { MATCH (n) WHERE (n:Video OR n:Tag OR n:Product OR n:AliasCandidate) AND n.id STARTS WITH $ns DETACH DELETE n }
 CALL () { MATCH (q:Query) WHERE q.text STARTS WITH $ns DETACH DELETE q }
 """
 

@@ -6,7 +6,7 @@ import pytest
 from tagkg.cli import main
 
 COMMANDS = ["neo4j", "init-db", "load", "demo-data", "load-demo", "stats", "serve", "mine", "classify",
-            "structure", "dimensions", "candidates", "video-tags", "train", "index", "similar",
+            "structure", "dimensions", "candidates", "video-tags", "train", "index", "similar", "mine-aliases",
             "rank-train", "tag", "tag-all", "retrain", "explain"]
 
 

@@ -67,3 +67,35 @@ def test_evaluate_tagger_and_baselines_on_the_same_heldout_videos(graph, ns, cor
         methods["tagkg"]["overall"]["recall@5"] - methods[vs["best_baseline"]]["overall"]["recall@5"])
     png = plot_recall_curves(methods, tmp_path / "quality.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_evaluate_reuses_a_served_label_channel_fitted_on_the_same_data_and_runs_ablations(graph, ns, corpus, settings,
+                                                                                          tmp_path):
+    from graph.labels import read_labels
+    from labelmodel.model import LabelModel
+    from labelmodel.split import split_ids
+    from tagging.evaluate import ABLATIONS, _texts, run
+    from tagging.tagger import Tagger
+
+    write_tags_and_videos(graph, ns, corpus)
+    load_labels(graph, corpus, ns, tmp_path / "labels.jsonl")
+    s = model_settings(settings, tmp_path)
+    tagger = Tagger.from_graph(graph, s, ns)
+    # the label channel as rank-train fits it: the train side's labelled videos, their texts and library tags
+    gold = {v: {t for t in c + r if t in tagger.lib.row} for v, (c, r) in read_labels(graph, ns).items()}
+    train = split_ids(sorted(v for v, g in gold.items() if g))["train"]
+    texts = _texts(graph, train, progress=False)
+    tagger.labels = LabelModel.fit([texts[v] for v in train], [gold[v] for v in train])
+    result = run(graph, s, prefix=ns, top_k=50, tagger=tagger, progress=False, with_ablations=True)
+    assert result["baselines_fit"].startswith("the served label channel") and result["tagger"]["label_channel"]
+    full = result["methods"]["tagkg"]["overall"]
+    ab = result["ablations"]
+    assert set(ab) == set(ABLATIONS) and all(a["videos"] == full["videos"] for a in ab.values())
+    # these videos have no visual vectors: withholding them changes nothing; withholding the label channel does
+    assert ab["no_visual"]["recall@5"] == pytest.approx(full["recall@5"])
+    assert ab["no_label_channel"]["mean_rank"] != pytest.approx(full["mean_rank"])
+    assert "ablations" in result["seconds"]
+
+    # a label model fitted on other data is not reused: the baselines are fitted again
+    tagger.labels = LabelModel.fit([texts[v] for v in train[1:]], [gold[v] for v in train[1:]])
+    assert run(graph, s, prefix=ns, top_k=50, tagger=tagger, progress=False)["baselines_fit"] == "here"

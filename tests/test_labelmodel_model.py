@@ -101,6 +101,14 @@ def test_texts_without_labels_are_left_out_of_the_neighbourhoods():
     assert model.predict(texts_[:1])["knn_text"][0][0] == ("甲", pytest.approx(1.0))
 
 
+def test_training_fingerprint_names_the_data_not_its_order():
+    from labelmodel.model import training_fingerprint
+
+    a = training_fingerprint(["甲文", "乙文", "丙文"], [{"x", "y"}, {"z"}, set()])
+    assert a == training_fingerprint(["乙文", "甲文"], [{"z"}, {"y", "x"}])      # order; unlabelled rows don't count
+    assert a != training_fingerprint(["甲文", "乙文"], [{"x"}, {"z"}])
+
+
 def test_save_load_roundtrip_predicts_the_same(data, tmp_path):
     ids, texts, labels, vectors, train, test, model = data
     queries, qvec = [texts[i] for i in test], vectors[test]
@@ -109,7 +117,10 @@ def test_save_load_roundtrip_predicts_the_same(data, tmp_path):
     model.save(tmp_path / "m")   # saving again replaces: Omikuji alone would add its trees to the old ones
     assert len(list((tmp_path / "m" / "omikuji").glob("tree*.cbor"))) == model.cfg.trees.n_trees
     loaded = LabelModel.load(tmp_path / "m")
-    assert (loaded.version, loaded.cfg, loaded.tags) == (model.version, model.cfg, model.tags)
+    assert (loaded.version, loaded.cfg, loaded.tags, loaded.fingerprint) == (model.version, model.cfg, model.tags,
+                                                                             model.fingerprint)
+    # channels asked for by name: the text channels need no sentence vectors
+    assert loaded.predict(queries, top_k=5, channels=("omikuji",)).keys() == {"omikuji"}
     after = loaded.predict(queries, qvec, top_k=5)
     assert after["knn_text"] == before["knn_text"] and after["knn_vector"] == before["knn_vector"]
     # Omikuji reloads its trees in no fixed order: same tags in the same order, scores to float32 precision

@@ -82,3 +82,44 @@ def test_search_open_tag_approve_candidate(served, browser_page, graph, ns, writ
     page.goto(served + "/curator/#/taxonomy")
     page.wait_for_selector(".tree summary")
     assert "物品" in page.inner_text(".tree")
+
+
+def test_video_view_sets_and_removes_tags(served, browser_page, graph, ns, write_file):
+    rows = [{"id": f"{ns}dress", "name": f"{ns}连衣裙", "kind": "atomic", "category": "object.clothing.dress"},
+            {"id": f"{ns}white", "name": f"{ns}白色", "kind": "atomic", "category": "object.attribute.color"}]
+    assert load_file(graph, "tags", write_file("t.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)), progress=False).ok
+    assert load_file(graph, "videos", write_file("v.csv", f"id,title\n{ns}v1,白色连衣裙穿搭\n"), progress=False).ok
+    assert load_file(graph, "labels", write_file("l.jsonl", json.dumps({"video_id": f"{ns}v1", "tag_id": f"{ns}white"})),
+                     progress=False).ok
+    page = browser_page
+    page.goto(served + "/curator/")
+    page.fill("#api-key", KEY)
+    page.click("#key-form button")
+    page.wait_for_function("document.getElementById('who').textContent.includes('cora')")
+    page.goto(served + f"/curator/#/video/{ns}v1")
+    page.wait_for_selector(f"#video-tags tr[data-id='{ns}white']")
+
+    def edges():
+        return graph.query("MATCH (:Video {id: $v})-[h:HAS_TAG]->(t:Tag) RETURN t.id AS tag, h.role AS role, "
+                           "h.source AS source ORDER BY tag", v=f"{ns}v1")
+
+    # set a tag by id with a role: a curator label, shown in the table
+    page.fill("#add-tag-id", f"{ns}dress")
+    page.select_option("#add-tag-role", "related")
+    page.click("#add-tag button")
+    page.wait_for_selector(f"#video-tags tr[data-id='{ns}dress'][data-source='curator']")
+    assert page.inner_text(f"#video-tags tr[data-id='{ns}dress'] td.role") == "related"
+    # change its role with the row's button, then take the loaded label off
+    page.click(f"#video-tags tr[data-id='{ns}dress'] button.set-core")
+    page.wait_for_function(f"document.querySelector(\"#video-tags tr[data-id='{ns}dress'] td.role\")?.textContent === 'core'")
+    page.click(f"#video-tags tr[data-id='{ns}white'] button.remove")
+    page.wait_for_selector(f"#video-tags tr[data-id='{ns}white']", state="detached")
+    assert "removed" in page.inner_text("#toast")
+    assert edges() == [{"tag": f"{ns}dress", "role": "core", "source": "curator"}]
+    assert graph.query("MATCH (v:Video {id: $v}) RETURN v.removed_tags AS r", v=f"{ns}v1") == [{"r": [f"{ns}white"]}]
+    # a refused change says why: an unknown tag
+    page.fill("#add-tag-id", f"{ns}nope")
+    page.click("#add-tag button")
+    page.wait_for_function("document.getElementById('toast').textContent.includes('set refused')")
+    assert [c["a"] for c in graph.query("MATCH (c:Change) WHERE c.tag_id STARTS WITH $ns RETURN c.action AS a "
+                                        "ORDER BY c.at", ns=ns)] == ["set-video-tag", "set-video-tag", "remove-video-tag"]

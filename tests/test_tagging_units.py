@@ -187,3 +187,36 @@ def test_triplet_loss_uses_hardest_negative_of_same_video():
     video = torch.tensor([0, 0, 0, 1])
     loss = R.triplet_loss(score, y, torch.ones(4), video, margin=1.0)
     assert loss.item() == pytest.approx(0.5)       # 1 - (2.0 - 1.5); video 1's 5.0 is not a negative of video 0
+
+
+def test_learned_baselines_fit_the_rankers_training_pairs_and_read_their_features():
+    from tagging.train import Dataset, learned_baselines, role_pairs
+
+    rng = np.random.default_rng(0)
+    n_videos, per = 120, 20
+    role = np.array(["labelled"] * 80 + ["validation"] * 20 + ["heldout"] * 20)
+    video = np.repeat(np.arange(n_videos), per)
+    y = (rng.random(len(video)) < 0.2).astype(np.float32)
+    x = rng.normal(size=(len(video), len(FEATURES))).astype(np.float32)
+    x[:, INDEX["text"]] += 2.0 * y                          # one channel's score carries the signal
+
+    def dataset(labels):
+        n = len(video)
+        pairs = R.Pairs(video, np.tile(np.arange(per), n_videos), x, labels, labels, np.ones(n, np.float32),
+                        np.ones(n, np.float32))
+        gold = np.bincount(video, weights=labels, minlength=n_videos)
+        return Dataset([f"v{i}" for i in range(n_videos)], role, None, pairs, np.zeros(n, np.float32), {}, gold)
+
+    cfg = R.RankConfig(sparse_fraction=0.0)
+    ds = dataset(y)
+    out = learned_baselines(ds, cfg, role_pairs(ds, "heldout"), role_pairs(ds, "validation"))
+    # a control fitted on training labels shuffled across pairs learns nothing (held-out labels stay true)
+    shuffled = rng.permutation(y)
+    train = role[video] == "labelled"
+    control_ds = dataset(np.where(train, shuffled, y).astype(np.float32))
+    control = learned_baselines(control_ds, cfg, role_pairs(control_ds, "heldout"), role_pairs(control_ds, "validation"))
+    for name in ("logistic_regression", "gradient_boosting"):
+        assert out[name]["auc"] > 0.8 and out[name]["auc_validation"] > 0.8, (name, out[name])
+        assert control[name]["auc"] < 0.65, (name, control[name])
+        assert out[name]["training_pairs"] == 80 * per
+        assert 0 <= out[name]["heldout_ranking"]["precision@5"] <= 1

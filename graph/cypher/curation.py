@@ -151,3 +151,19 @@ WITH DISTINCT v
 SET v.removed_tags = CASE WHEN $tag IN coalesce(v.removed_tags, []) THEN v.removed_tags
                           ELSE coalesce(v.removed_tags, []) + $tag END
 """
+
+# Mined alias candidates (mining/aliases.py) under review.
+LIST_ALIAS_CANDIDATES = """
+MATCH (a:AliasCandidate)-[:ALIAS_OF]->(t:Tag)
+WHERE a.status = $status AND ($tag_id IS NULL OR t.id = $tag_id)
+WITH a, t ORDER BY a.score DESC, a.id SKIP $offset LIMIT $limit
+RETURN a {.id, .alias, .status, .how, .support, .shared, .share, .lift, .score, .evidence, .reason, .who,
+          tag_id: t.id, tag_name: t.name, created_at: toString(a.created_at)} AS candidate
+"""
+
+ALIAS_CANDIDATE = "MATCH (a:AliasCandidate {id: $id}) RETURN a.id AS id, a.status AS status"
+
+SET_ALIAS_CANDIDATE_STATUS = """
+MATCH (a:AliasCandidate {id: $id})
+SET a.status = $status, a.reason = $reason, a.who = $who, a.decided_at = datetime()
+"""

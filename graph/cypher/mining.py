@@ -48,3 +48,32 @@ RECORD_MINING_RUN = """
 CREATE (m:MiningRun {id: $id, at: datetime(), pipelines: $pipelines, docs: $docs, proposed: $proposed,
                      stored: $stored, seconds: $seconds})
 """
+
+# Alias candidates (mining/aliases.py): the videos' text with the tags they carry, for one prefix of ids.
+VIDEO_TEXT_TAGS_PAGE = """
+MATCH (v:Video) WHERE v.id > $after AND v.id STARTS WITH $prefix
+WITH v ORDER BY v.id LIMIT $limit
+OPTIONAL MATCH (v)-[:HAS_TAG]->(t:Tag)
+RETURN v.id AS id, v.title AS title, v.summary AS summary, v.asr AS asr, v.ocr AS ocr,
+       v.created_at AS created_at, collect(DISTINCT t.id) AS tags
+"""
+
+# One (:AliasCandidate)-[:ALIAS_OF]->(:Tag) per proposed (tag, alias); a curator's decision is never overwritten.
+MERGE_ALIAS_CANDIDATES = """
+UNWIND $rows AS r
+MATCH (t:Tag {id: r.tag_id})
+MERGE (a:AliasCandidate {id: r.id})
+ON CREATE SET a.created_at = datetime(), a.status = 'candidate', a.tag_id = r.tag_id, a.alias = r.alias,
+              a.first_run = $run_id
+MERGE (a)-[:ALIAS_OF]->(t)
+WITH a, r WHERE a.status = 'candidate'
+SET a.how = r.how, a.support = r.support, a.shared = r.shared, a.share = r.share, a.lift = r.lift,
+    a.score = r.score, a.evidence = r.evidence_json, a.last_run = $run_id, a.updated_at = datetime()
+"""
+
+# Pending alias candidates of an earlier run that this run no longer proposes (their evidence is gone).
+DELETE_STALE_ALIAS_CANDIDATES = """
+MATCH (a:AliasCandidate {status: 'candidate'})
+WHERE a.tag_id STARTS WITH $prefix AND a.last_run <> $run_id
+DETACH DELETE a
+"""

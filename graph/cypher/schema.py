@@ -8,6 +8,7 @@ SCHEMA = [
     "CREATE CONSTRAINT query_text IF NOT EXISTS FOR (q:Query) REQUIRE q.text IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE",
     "CREATE CONSTRAINT mining_run_id IF NOT EXISTS FOR (m:MiningRun) REQUIRE m.id IS UNIQUE",
+    "CREATE CONSTRAINT alias_candidate_id IF NOT EXISTS FOR (a:AliasCandidate) REQUIRE a.id IS UNIQUE",
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:Meta) REQUIRE m.id IS UNIQUE",
     "CREATE INDEX tag_name IF NOT EXISTS FOR (t:Tag) ON (t.name)",
     "CREATE INDEX tag_status IF NOT EXISTS FOR (t:Tag) ON (t.status)",

@@ -242,16 +242,31 @@ async function videoView(id) {
     evidence.replaceChildren(el("div", { class: "card" }, el("h2", {}, `Why “${t.name}”`), el("p", {}, w.explanation),
       el("pre", {}, JSON.stringify({ has_tag: w.has_tag, ...w.evidence }, null, 1))));
   };
+  // curator labels: PUT sets a tag with a role, DELETE takes it off (the tagger will not put it back)
+  const label = (tagId, method, body) => async () => {
+    try {
+      await api(`/v1/videos/${encodeURIComponent(id)}/tags/${encodeURIComponent(tagId)}`, { method, body });
+      toast(`${tagId}: ${method === "PUT" ? "set as " + body.role : "removed"}`);
+      route();
+    } catch (e) { toast(`${method === "PUT" ? "set" : "remove"} refused: ${e.message}`, true); }
+  };
+  const addTag = el("input", { id: "add-tag-id", placeholder: "tag id" });
+  const addRole = el("select", { id: "add-tag-role" }, ["core", "related"].map(r => el("option", { value: r }, r)));
+  const addForm = el("form", { class: "filters", id: "add-tag" }, addTag, addRole, el("button", { type: "submit" }, "Set tag"));
+  addForm.addEventListener("submit", e => { e.preventDefault(); label(addTag.value.trim(), "PUT", { role: addRole.value })(); });
   show(el("h1", {}, video.title || video.id), form,
     el("div", { class: "card" }, el("div", { class: "muted" }, video.id), video.summary ? el("p", {}, video.summary) : null,
       video.products.length ? el("div", {}, "Products: ", video.products.map(p => el("span", { class: "pill" }, p.title))) : null),
     el("h2", {}, "Tags"),
-    tags.items.length ? el("table", { id: "video-tags" }, el("tr", {}, el("th", {}, "tag"), el("th", {}, "role"), el("th", {}, "score"), el("th", {}, "channels"), el("th", {}, "")),
-      tags.items.map(t => el("tr", {}, el("td", {}, tagLink(t.tag)), el("td", {}, t.role || ""),
-        el("td", {}, t.score === null ? "" : Number(t.score).toFixed(3)), el("td", {}, (t.channels || []).join(", ")),
-        el("td", {}, el("button", { onclick: why(t.tag) }, "why?")))))
+    tags.items.length ? el("table", { id: "video-tags" }, el("tr", {}, el("th", {}, "tag"), el("th", {}, "role"), el("th", {}, "source"), el("th", {}, "score"), el("th", {}, "channels"), el("th", {}, "")),
+      tags.items.map(t => el("tr", { dataset: { id: t.tag.id, source: t.source || "" } }, el("td", {}, tagLink(t.tag)), el("td", { class: "role" }, t.role || ""),
+        el("td", {}, t.source || ""), el("td", {}, t.score === null ? "" : Number(t.score).toFixed(3)), el("td", {}, (t.channels || []).join(", ")),
+        el("td", {}, el("button", { onclick: why(t.tag) }, "why?"), " ",
+          el("button", { class: "set-core", onclick: label(t.tag.id, "PUT", { role: "core" }) }, "core"), " ",
+          el("button", { class: "set-related", onclick: label(t.tag.id, "PUT", { role: "related" }) }, "related"), " ",
+          el("button", { class: "remove reject", onclick: label(t.tag.id, "DELETE") }, "remove")))))
       : el("p", { class: "muted" }, "no tags yet"),
-    evidence, keyframesCard(media));
+    addForm, evidence, keyframesCard(media));
 }
 
 // Keyframes of an ingested video: thumbnail, time, OCR lines read on it, top ImageNet classes.
