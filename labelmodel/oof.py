@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 import numpy as np
+from tqdm import tqdm
 
 from labelmodel.model import LabelModel, LabelModelConfig, Predictions
 from labelmodel.split import fold_of
@@ -16,12 +17,13 @@ from labelmodel.split import fold_of
 
 def out_of_fold(ids: Sequence[str], texts: Sequence[str], label_sets: Sequence[Iterable[str]],
                 vectors: np.ndarray | None = None, cfg: LabelModelConfig | None = None, folds: int = 5,
-                top_k: int = 50) -> dict[str, Predictions]:
-    """{channel: per training text, top_k (tag id, score) from the model of the folds it is not in}."""
+                top_k: int = 50, progress: bool = True) -> dict[str, Predictions]:
+    """{channel: per training text, top_k (tag id, score) from the model of the folds it is not in}.
+    Each fold fits a whole label model (minutes at 20k labelled videos): a bar counts the folds."""
     label_sets = [set(s) for s in label_sets]
     fold = np.array([fold_of(v, folds) for v in ids])
     out: dict[str, Predictions] = {}
-    for f in range(folds):
+    for f in tqdm(range(folds), desc="label model out of fold", unit="fold", disable=not progress):
         held, rest = np.flatnonzero(fold == f), np.flatnonzero(fold != f)
         if not len(held):
             continue
