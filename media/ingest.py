@@ -201,10 +201,6 @@ class Ingester:
             return video_id, sha, None
         return video_id, sha, self.extract(item)
 
-    def one(self, item: Item, report: IngestReport) -> str | None:
-        """Ingest one item; returns its video id, or None when skipped. Raises MediaError on a bad file."""
-        return self.finish(self.prepare(item), report)
-
     def run(self, items: list[Item], report: IngestReport, workers: int = 1):
         """Ingest items in order, yielding (item, video id or None, error or None) as each is done. With
         workers > 1, that many items are extracted at once (decoding, OCR and the CNN release the GIL and
