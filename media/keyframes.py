@@ -5,7 +5,7 @@ default scan decodes every frame that other frames refer to (B-frames are skippe
 grid); scan='keyframes' decodes only the stream's own key frames: encoders put one at each scene cut
 (x264's scenecut) and every few seconds, which is about six times faster again, but cuts inside the
 encoder's minimum key-frame interval get no key frame and are missed. Memory is bounded: only candidate
-frames (at most about twice the cap) are kept as images, whatever the video's length."""
+frames (at most about twice the cap) are kept, as decoded frames, whatever the video's length."""
 from __future__ import annotations
 
 import heapq
@@ -39,27 +39,32 @@ def change(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Selector:
-    """Streams (t, signature, frame) and keeps the cover, the strongest cuts and one frame per time bucket."""
+    """Streams (t, signature, frame) and keeps the cover, the strongest cuts and one frame per time bucket.
+
+    Candidates are kept as decoded frames and converted to RGB only once chosen: the buckets' best frames
+    change with every compared frame in the first half of each bucket, and converting each of them cost
+    a quarter of a full scan's time."""
 
     def __init__(self, duration: float, limits: Limits, to_rgb):
         self.duration, self.limits, self.to_rgb = max(duration, 1e-3), limits, to_rgb
         self.k = limits.max_keyframes
         self.cover: Keyframe | None = None
-        self.cuts: list[tuple[float, float, Keyframe]] = []        # min-heap on strength
-        self.buckets: dict[int, tuple[float, Keyframe]] = {}       # bucket -> (distance to centre, frame)
+        self.cuts: list[tuple[float, float, object]] = []          # min-heap on strength: (cut, t, frame)
+        self.buckets: dict[int, tuple[float, float, object]] = {}  # bucket -> (distance to centre, t, frame)
         self.prev = None
         self.last_cut = -1e9
         self.seen = 0
 
     def add(self, t: float, sig: np.ndarray, frame) -> None:
         self.seen += 1
-        if self.cover is None or (self.cover.rgb.mean() / 255 < BLACK and sig.mean() >= BLACK and self.seen <= 3):
+        # seen first: the cover's mean over a whole RGB frame is worth computing for the first frames only
+        if self.cover is None or (self.seen <= 3 and sig.mean() >= BLACK and self.cover.rgb.mean() / 255 < BLACK):
             self.cover = Keyframe(t, self.to_rgb(frame), cover=True)
         elif self.prev is not None:
             c = change(self.prev, sig)
             if c >= self.limits.scene_threshold and t - self.last_cut >= self.limits.min_scene_s:
                 self.last_cut = t
-                item = (c, t, Keyframe(t, self.to_rgb(frame), cut=c))
+                item = (c, t, frame)
                 if len(self.cuts) < self.k - 1:
                     heapq.heappush(self.cuts, item)
                 elif c > self.cuts[0][0]:
@@ -67,16 +72,17 @@ class Selector:
         b = min(int(t / self.duration * self.k), self.k - 1)
         d = abs(t - (b + 0.5) * self.duration / self.k)
         if b not in self.buckets or d < self.buckets[b][0]:
-            self.buckets[b] = (d, Keyframe(t, self.to_rgb(frame)))
+            self.buckets[b] = (d, t, frame)
         self.prev = sig
 
     def result(self) -> list[Keyframe]:
         """Cover first, then cut frames; evenly spread frames fill in only when the video has no cuts."""
         if self.cover is None:
             return []
-        chosen = [self.cover] + sorted((kf for _, _, kf in self.cuts), key=lambda k: k.t)
+        chosen = [self.cover] + [Keyframe(t, self.to_rgb(f), cut=c) for c, t, f in sorted(self.cuts, key=lambda i: i[1])]
         if len(chosen) == 1:
-            chosen += [kf for _, (_, kf) in sorted(self.buckets.items()) if abs(kf.t - self.cover.t) > 1e-6]
+            chosen += [Keyframe(t, self.to_rgb(f)) for _, (_, t, f) in sorted(self.buckets.items())
+                       if abs(t - self.cover.t) > 1e-6]
         return sorted(chosen, key=lambda k: k.t)[: self.k]
 
 
