@@ -105,7 +105,7 @@ def extract_images(paths: list[Path], limits: Limits, *, title: str, use_ocr: bo
 
 def _finish(path, kind, title, p: Probe, kfs: list[Keyframe], scan, asr, source, use_ocr, timer: Timer) -> MediaRecord:
     with timer.stage("ocr"):
-        lines = [ocr.read(k.rgb) if use_ocr else [] for k in kfs]
+        lines = ocr.read_frames([k.rgb for k in kfs]) if use_ocr else [[] for _ in kfs]
         merged = ocr.merge_lines([(k.t, ls) for k, ls in zip(kfs, lines)])
     with timer.stage("visual"):
         feats, probs = visual.embed([k.rgb for k in kfs])
