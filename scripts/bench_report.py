@@ -228,6 +228,10 @@ def _ingest_section(r: dict) -> list[str]:
              "", "| run | videos/s | x decode-only | decode s | OCR s | visual s | write s | peak RSS MB | RSS growth after 1st quarter MB |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| decode only (baseline, every frame) | {base['videos_per_s']} | 1.0 | {base['seconds']} | | | | | |"]
+    refs = r.get("baseline_decode_refs_only")
+    if refs:
+        lines.append(f"| decode only, no B-frames (the full scan's floor) | {refs['videos_per_s']} | "
+                     f"{r['ratios']['decode_refs_only_over_decode_only']} | {refs['seconds']} | | | | | |")
     for name, run in r["runs"].items():
         st = run["stage_seconds"]
         lines.append(f"| {name} | {run['videos_per_s']} | {r['ratios'][name + '_over_decode_only']} | {st.get('decode', 0)} | "
@@ -238,7 +242,20 @@ def _ingest_section(r: dict) -> list[str]:
     lines += ["", f"Targets: OCR on >= {t['ocr_on_videos_per_s']} videos/s: {yes(met['ocr_on'])}; OCR off >= "
               f"{t['ocr_off_videos_per_s']} videos/s: {yes(met['ocr_off'])} (with the key-frame scan: "
               f"{yes(met['ocr_off_keyframe_scan'])}); memory flat: {yes(met['memory_flat'])}. "
-              f"Load average at the end of the run: {', '.join(map(str, r['load_average_at_end']))} (a shared machine)."]
+              (f"Load average (1, 5, 15 min) at the start: {', '.join(map(str, r['load_average_at_start']))}; "
+               if "load_average_at_start" in r else "") +
+              f"at the end of the run: {', '.join(map(str, r['load_average_at_end']))} (a shared machine)."]
+    for name in ("ocr_on", "ocr_off"):
+        if not met[name]:
+            st = r["runs"][name]["stage_seconds"]
+            total = sum(st.values()) or 1.0
+            lines += ["", f"Where the time of `{name}` goes (summed over files and workers, {total:.1f} s): " + ", ".join(
+                f"{k} {v / total:.0%}" for k, v in sorted(st.items(), key=lambda kv: -kv[1]) if v / total >= 0.01) + "."]
+    o = r.get("ocr_vs_rendered")
+    if o:
+        lines += ["", f"OCR against the rendered text (`ocr_on` keyframes: title and subtitle line): {o['read_exactly']} of "
+                  f"{o['keyframes']} keyframes read exactly, character accuracy {o['char_accuracy']}, "
+                  f"{o['other_lines']} other lines read (textures taken for text)."]
     return lines
 
 
