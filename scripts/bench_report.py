@@ -239,12 +239,13 @@ def _ingest_section(r: dict) -> list[str]:
                      f"{run['rss_growth_after_first_quarter_mb']} |")
     t, met = r["target"], r["met"]
     yes = lambda ok: "yes" if ok else "**MISSED**"
+    start = (f"at the start {', '.join(map(str, r['load_average_at_start']))}, "
+             if "load_average_at_start" in r else "")
     lines += ["", f"Targets: OCR on >= {t['ocr_on_videos_per_s']} videos/s: {yes(met['ocr_on'])}; OCR off >= "
               f"{t['ocr_off_videos_per_s']} videos/s: {yes(met['ocr_off'])} (with the key-frame scan: "
               f"{yes(met['ocr_off_keyframe_scan'])}); memory flat: {yes(met['memory_flat'])}. "
-              (f"Load average (1, 5, 15 min) at the start: {', '.join(map(str, r['load_average_at_start']))}; "
-               if "load_average_at_start" in r else "") +
-              f"at the end of the run: {', '.join(map(str, r['load_average_at_end']))} (a shared machine)."]
+              f"Load average (1, 5, 15 min) {start}at the end of the run: "
+              f"{', '.join(map(str, r['load_average_at_end']))} (a shared machine)."]
     for name in ("ocr_on", "ocr_off"):
         if not met[name]:
             st = r["runs"][name]["stage_seconds"]
