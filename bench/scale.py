@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import TMP, bench_settings, write_result
+from bench.common import RESULTS, TMP, _git_rev, bench_settings, write_result
 from tagkg.config import ROOT
 
 STAGES = ("generate", "load", "store", "tagger")
@@ -175,6 +175,7 @@ def main(argv=None) -> None:
     if args.tagger_child:
         return tagger_child()
     os.environ["TAGKG_DOTENV"] = "/dev/null"
+    rev = _git_rev()   # the code that runs: later commits during a long run do not count
     work = TMP / f"scale-{args.tags}-{args.videos}-seed{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
     redo = set(filter(None, args.redo.split(",")))
@@ -184,9 +185,13 @@ def main(argv=None) -> None:
             print(f"== {stage}", flush=True)
             kept.write_text(json.dumps(STAGE_FUNCS[stage](args, work), ensure_ascii=False, indent=1) + "\n")
     done = {s: json.loads((work / f"stage-{s}.json").read_text()) for s in STAGES if (work / f"stage-{s}.json").exists()}
-    result = {"size": {"tags": args.tags, "videos": args.videos, "seed": args.seed}, "stages_run": sorted(done), **done}
-    path = write_result("scale", result)
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    key = f"tags={args.tags} videos={args.videos} seed={args.seed}"
+    runs = json.loads((RESULTS / "scale.json").read_text()).get("runs", {}) if (RESULTS / "scale.json").exists() else {}
+    runs[key] = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "git": rev,
+                 "size": {"tags": args.tags, "videos": args.videos, "seed": args.seed}, "stages_run": sorted(done), **done}
+    # one file for every size, each run with its own time and commit
+    path = write_result("scale", {"runs": dict(sorted(runs.items()))})
+    print(json.dumps(runs[key], ensure_ascii=False, indent=1))
     print(f"wrote {path}")
 
 
