@@ -100,7 +100,11 @@ def load(args, work: Path) -> dict:
 
 def store(args, work: Path) -> dict:
     """Store files by kind; the page cache that holds the whole store is its size (Neo4j's own sizing rule)."""
+    from graph.db import connect
+
     settings = bench_settings(fresh=False)
+    # a load's writes sit in the transaction log and the page cache until a checkpoint flushes them to the store
+    connect(settings).run_auto("CALL db.checkpoint()")
     db = Path(settings.neo4j_home) / "data" / "databases" / "neo4j"
     by_kind: dict[str, int] = {}
     for f in db.rglob("*"):
@@ -179,15 +183,20 @@ def main(argv=None) -> None:
     work = TMP / f"scale-{args.tags}-{args.videos}-seed{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
     redo = set(filter(None, args.redo.split(",")))
+    key = f"tags={args.tags} videos={args.videos} seed={args.seed}"
     for stage in filter(None, args.stages.split(",")):
         kept = work / f"stage-{stage}.json"
         if stage in redo or not kept.exists():
             print(f"== {stage}", flush=True)
-            kept.write_text(json.dumps(STAGE_FUNCS[stage](args, work), ensure_ascii=False, indent=1) + "\n")
+            at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            kept.write_text(json.dumps({"at": at, "git": rev, **STAGE_FUNCS[stage](args, work)},
+                                       ensure_ascii=False, indent=1) + "\n")
     done = {s: json.loads((work / f"stage-{s}.json").read_text()) for s in STAGES if (work / f"stage-{s}.json").exists()}
-    key = f"tags={args.tags} videos={args.videos} seed={args.seed}"
+    # read late: another size may have written meanwhile
     runs = json.loads((RESULTS / "scale.json").read_text()).get("runs", {}) if (RESULTS / "scale.json").exists() else {}
-    runs[key] = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "git": rev,
+    earlier = runs.get(key, {}).get("git", rev)   # a stage kept from a run that did not stamp its stages ran there
+    runs[key] = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                 "git": ",".join(sorted({d.get("git", earlier) for d in done.values()})),
                  "size": {"tags": args.tags, "videos": args.videos, "seed": args.seed}, "stages_run": sorted(done), **done}
     # one file for every size, each run with its own time and commit
     path = write_result("scale", {"runs": dict(sorted(runs.items()))})
