@@ -5,10 +5,12 @@ Stages, each run in a child process so its time and peak memory are its own, eac
 - generate: `tagkg demo-data --tags T --videos V` (tags, videos, products, daily click rows);
 - load: `tagkg load tags|videos|products|clicks` on a fresh server: seconds, rows/s, loader peak memory;
 - store: the Neo4j store on disk by file kind, the page cache that holds all of it;
+- matcher: the text matcher (tagging.library: keys and Aho-Corasick automaton) over every tag of tags.jsonl,
+  without Neo4j, so it is measured at sizes whose tagger start does not fit in a run;
 - tagger: the tagger started twice on the loaded graph (library, tag text vectors, tag text index): the
   first start encodes the tag names and builds the index, the restart must find both on disk.
 
-usage: python -m bench.scale [--tags 1000000] [--videos 1000000] [--seed 0] [--stages generate,load,store,tagger]
+usage: python -m bench.scale [--tags 1000000] [--videos 1000000] [--seed 0] [--stages generate,load,store,matcher,tagger]
        [--redo STAGE,...]
 """
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from bench.common import RESULTS, TMP, _git_rev, bench_settings, write_result
 from tagkg.config import ROOT
 
-STAGES = ("generate", "load", "store", "tagger")
+STAGES = ("generate", "load", "store", "matcher", "tagger")
 LOAD_ORDER = ("tags", "videos", "products", "clicks")   # dependency order, as `tagkg load-demo`
 START_TARGET_S, MEMORY_TARGET_GB = 60, 8
 
@@ -119,6 +121,32 @@ def store(args, work: Path) -> dict:
             "pagecache_need_mb": round(total / 2**20, 1)}
 
 
+def matcher(args, work: Path) -> dict:
+    run = run_child([sys.executable, "-m", "bench.scale", "--matcher-child", str(work / "corpus" / "tags.jsonl")])
+    return {**json.loads(run["stdout"].strip().splitlines()[-1]), "wall_s": run["wall_s"],
+            "peak_rss_mb": run["peak_rss_mb"]}
+
+
+def matcher_child(path: str) -> None:
+    """Build the tag library's matcher from a tags file; time it and match a few texts naming tags."""
+    from tagging.library import build_library
+    from text.normalize import normalize
+
+    t0 = time.perf_counter()
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    t1 = time.perf_counter()
+    lib = build_library(rows)
+    t2 = time.perf_counter()
+    step = max(1, len(rows) // 1000)
+    texts = [normalize(f"今天分享{rows[i]['name']}和{rows[-1 - i]['name']}") for i in range(0, len(rows), step)]
+    found = sum(any(m.row == i for m in lib.match(text)) for i, text in zip(range(0, len(rows), step), texts))
+    t3 = time.perf_counter()
+    print(json.dumps({"tags": len(lib), "keys": len(lib.keys), "read_s": round(t1 - t0, 2),
+                      "build_s": round(t2 - t1, 2), "probe_texts": len(texts), "probe_found": found,
+                      "match_ms_per_text": round((t3 - t2) / len(texts) * 1000, 3)}))
+
+
 def tagger(args, work: Path) -> dict:
     """Two starts of the tagger in fresh processes on the same data folder: first, then restart."""
     bench_settings(fresh=False)
@@ -164,7 +192,7 @@ def tagger_child() -> None:
                       "probe_tags": len(probe["core"]) + len(probe["related"])}))
 
 
-STAGE_FUNCS = {"generate": generate, "load": load, "store": store, "tagger": tagger}
+STAGE_FUNCS = {"generate": generate, "load": load, "store": store, "matcher": matcher, "tagger": tagger}
 
 
 def main(argv=None) -> None:
@@ -175,9 +203,12 @@ def main(argv=None) -> None:
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--redo", default="", help="stages to run again even when their result is kept")
     ap.add_argument("--tagger-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--matcher-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.tagger_child:
         return tagger_child()
+    if args.matcher_child:
+        return matcher_child(args.matcher_child)
     os.environ["TAGKG_DOTENV"] = "/dev/null"
     rev = _git_rev()   # the code that runs: later commits during a long run do not count
     work = TMP / f"scale-{args.tags}-{args.videos}-seed{args.seed}"

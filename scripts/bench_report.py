@@ -337,6 +337,12 @@ def _scale_run(name: str, run: dict) -> list[str]:
         parts = ", ".join(f"{k} {v:,}" for k, v in list(st["by_kind_mb"].items())[:6])
         lines += ["", f"Store: {st['store_mb']:,} MB on disk ({parts} MB), transaction logs "
                   f"{st['transaction_logs_mb']:,} MB; a page cache holding the whole store: {st['pagecache_need_mb']:,} MB."]
+    if "matcher" in run:
+        m = run["matcher"]
+        lines += ["", f"Text matcher over every tag of the file (no Neo4j): {m['tags']:,} tags, {m['keys']:,} keys, "
+                  f"built in {m['build_s']} s (file read {m['read_s']} s), peak {m['peak_rss_mb']:,} MB; "
+                  f"{m['probe_found']:,} of {m['probe_texts']:,} probe texts matched their tag, "
+                  f"{m['match_ms_per_text']} ms a text."]
     if "tagger" in run:
         tg = run["tagger"]
         lines += ["", "| tagger start | tags | read library s | automaton s | vectors + index s | start s | "
