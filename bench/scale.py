@@ -102,11 +102,13 @@ def load(args, work: Path) -> dict:
 
 def store(args, work: Path) -> dict:
     """Store files by kind; the page cache that holds the whole store is its size (Neo4j's own sizing rule)."""
-    from graph.db import connect
+    from graph.db import close_all, server
 
     settings = bench_settings(fresh=False)
-    # a load's writes sit in the transaction log and the page cache until a checkpoint flushes them to the store
-    connect(settings).run_auto("CALL db.checkpoint()")
+    # a load's writes sit in the transaction log and the page cache until a checkpoint flushes them to the store;
+    # Community has no db.checkpoint(), a clean shutdown checkpoints (the next stage starts the server again)
+    close_all()
+    server(settings, "stop")
     db = Path(settings.neo4j_home) / "data" / "databases" / "neo4j"
     by_kind: dict[str, int] = {}
     for f in db.rglob("*"):
