@@ -227,9 +227,12 @@ def main(argv=None) -> None:
     done = {s: json.loads((work / f"stage-{s}.json").read_text()) for s in STAGES if (work / f"stage-{s}.json").exists()}
     # read late: another size may have written meanwhile
     runs = json.loads((RESULTS / "scale.json").read_text()).get("runs", {}) if (RESULTS / "scale.json").exists() else {}
-    earlier = runs.get(key, {}).get("git", rev)   # a stage kept from a run that did not stamp its stages ran there
-    runs[key] = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                 "git": ",".join(sorted({d.get("git", earlier) for d in done.values()})),
+    before = runs.get(key, {})
+    # stages kept from before stages were stamped (the first runs of this benchmark) take the entry's first commit
+    first = before.get("git", rev).split(",")[0]
+    stage_git = {s: d.get("git") or before.get("stage_git", {}).get(s) or first for s, d in done.items()}
+    runs[key] = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "stage_git": stage_git,
+                 "git": ",".join(sorted(set(stage_git.values()))),
                  "size": {"tags": args.tags, "videos": args.videos, "seed": args.seed}, "stages_run": sorted(done), **done}
     # one file for every size, each run with its own time and commit
     path = write_result("scale", {"runs": dict(sorted(runs.items()))})

@@ -316,7 +316,8 @@ def _quality_ablations(r: dict) -> list[str]:
 
 
 def _scale_run(name: str, run: dict) -> list[str]:
-    lines = [f"### {name}", "", f"Run {run['at']} at commit {run['git']}; stages: {', '.join(run['stages_run'])}.", ""]
+    commits = ", ".join(f"{stage} {git}" for stage, git in run.get("stage_git", {}).items()) or run["git"]
+    lines = [f"### {name}", "", f"Run {run['at']}; stages at commits: {commits}.", ""]
     if "generate" in run:
         g = run["generate"]
         files = ", ".join(f"{f} {v['rows']:,} rows ({v['mb']:,} MB)" for f, v in g["files"].items())
