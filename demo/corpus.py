@@ -42,12 +42,13 @@ FILES = ("tags.jsonl", "videos.jsonl", "products.jsonl", "clicks.jsonl", "ground
          "trending.json", "stats.json", "tag_truth.jsonl")
 
 
-def generate(out_dir, n_videos: int, seed: int = 0, progress: bool = True) -> dict:
-    """Write the demo corpus into out_dir and return its stats (plus elapsed_s and videos_per_s)."""
+def generate(out_dir, n_videos: int, seed: int = 0, progress: bool = True, n_tags: int | None = None) -> dict:
+    """Write the demo corpus into out_dir and return its stats (plus elapsed_s and videos_per_s); n_tags fixes
+    the library's size (demo.library.build_library), by default it follows n_videos."""
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    lib = build_library(n_videos, seed)
+    lib = build_library(n_videos, seed, n_tags)
     write_tags(lib, out / "tags.jsonl")
     trending = _pick_trending(lib, seed)
     trend_rate = min(0.2, max(TREND_RATE, TREND_MIN_VIDEOS * N_WEEKS / max(n_videos, 1)))

@@ -11,8 +11,12 @@ import opencc
 
 from demo.lexicons import alias_table, build_pools, homophones, place_full_names
 from demo.patterns import GROUPS, PATTERNS, SUBSETS
-from demo.themes import theme_ids
+from demo.scale import atomic_count, extend_pools
+from demo.themes import theme_ids, theme_names
 from text.normalize import tag_key
+
+
+RETIRE_AFTER = 1000   # failed draws in a row that retire a pattern in a library of a fixed size (n_tags)
 
 
 @dataclass
@@ -50,13 +54,23 @@ def library_size(n_videos: int) -> tuple[int, int]:
     return max(3000, 2000 + n_videos // 20), max(2000, min(150_000, n_videos // 8))
 
 
-def build_library(n_videos: int, seed: int) -> Library:
-    """Pick atomic tags, build phrase tags, aliases and typos, all from `seed`."""
+def build_library(n_videos: int, seed: int, n_tags: int | None = None) -> Library:
+    """Pick atomic tags, build phrase tags, aliases and typos, all from `seed`.
+
+    n_tags asks for a library of about that many tags whatever the corpus size (demo/scale.py: the pools grow
+    with whole lexicon sections); without it the size follows n_videos."""
     rng = random.Random(f"{seed}:library")
-    n_atomic, n_phrase = library_size(n_videos)
+    pools = build_pools()
+    if n_tags is None:
+        n_atomic, n_phrase = library_size(n_videos)
+    else:
+        pools = extend_pools(pools)
+        n_atomic = atomic_count(n_tags, sum(map(len, pools.values())))
     lib = Library()
-    _add_atomic(lib, n_atomic)
-    _add_phrases(lib, n_phrase, rng)
+    _add_atomic(lib, n_atomic, pools)
+    if n_tags is not None:   # the theme tags come last; look-alike words dropped above are made up by phrases
+        n_phrase = max(0, n_tags - len(theme_names()) - len(lib.names))
+    _add_phrases(lib, n_phrase, rng, None if n_tags is None else RETIRE_AFTER)
     _add_aliases(lib, rng)
     _add_typos(lib, rng)
     lib.themes = theme_ids(lib)   # last: the other tags keep their ids
@@ -66,9 +80,8 @@ def build_library(n_videos: int, seed: int) -> Library:
     return lib
 
 
-def _add_atomic(lib: Library, n_atomic: int) -> None:
+def _add_atomic(lib: Library, n_atomic: int, pools: dict[str, tuple[str, ...]]) -> None:
     """Fill leaves evenly (water-filling) from each pool's best words, then force pattern words in."""
-    pools = build_pools()
     quota = dict.fromkeys(pools, 0)
     left = min(n_atomic, sum(map(len, pools.values())))
     while left > 0:
@@ -118,21 +131,31 @@ def _append(lib: Library, name: str, leaf=None, comps=(), domain=None, affix=(""
     return i
 
 
-def _add_phrases(lib: Library, n_phrase: int, rng: random.Random) -> None:
-    """Draw patterns by weight and fill their slots with skew toward each leaf's best words."""
-    cum = list(accumulate(p.weight for p in PATTERNS))
+def _add_phrases(lib: Library, n_phrase: int, rng: random.Random, retire_after: int | None = None) -> None:
+    """Draw patterns by weight and fill their slots with skew toward each leaf's best words.
+
+    retire_after: a pattern that failed this many draws in a row (its names are used up) is drawn no more,
+    so a library near the patterns' capacity does not spend its attempts on full ones."""
+    weights = [p.weight for p in PATTERNS]
+    cum = list(accumulate(weights))
+    fails = [0] * len(PATTERNS)
     choices = {slot: _slot_choices(lib, slot) for p in PATTERNS for slot in p.slots}
     made = 0
     for _ in range(n_phrase * 30):
-        if made == n_phrase:
+        if made == n_phrase or not cum[-1]:
             break
-        pattern = PATTERNS[bisect(cum, rng.random() * cum[-1])]
+        k = bisect(cum, rng.random() * cum[-1])
+        pattern = PATTERNS[k]
         comps = [_pick(choices[slot], rng) for slot in pattern.slots]
-        if None in comps or len(set(comps)) < len(comps):
+        name = None if None in comps or len(set(comps)) < len(comps) else \
+            pattern.prefix + "".join(lib.names[c] for c in comps) + pattern.suffix
+        if name is None or name in lib.by_name or tag_key(name) in lib.keys:
+            fails[k] += 1
+            if retire_after and fails[k] >= retire_after:
+                weights[k] = 0
+                cum = list(accumulate(weights))
             continue
-        name = pattern.prefix + "".join(lib.names[c] for c in comps) + pattern.suffix
-        if name in lib.by_name or tag_key(name) in lib.keys:
-            continue
+        fails[k] = 0
         _append(lib, name, comps=comps, domain=pattern.domain, affix=(pattern.prefix, pattern.suffix))
         made += 1
 

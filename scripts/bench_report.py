@@ -333,6 +333,56 @@ def _quality_ablations(r: dict) -> list[str]:
     return lines
 
 
+def _scale_run(name: str, run: dict) -> list[str]:
+    commits = ", ".join(f"{stage} {git}" for stage, git in run.get("stage_git", {}).items()) or run["git"]
+    lines = [f"### {name}", "", f"Run {run['at']}; stages at commits: {commits}.", ""]
+    if "generate" in run:
+        g = run["generate"]
+        files = ", ".join(f"{f} {v['rows']:,} rows ({v['mb']:,} MB)" for f, v in g["files"].items())
+        lines += [f"`tagkg demo-data`: {g['n_tags']:,} tags ({g['n_atomic']:,} atomic, {g['n_phrase']:,} phrase, "
+                  f"{g['n_tags_with_aliases']:,} with aliases) in {g['wall_s']:,} s, peak {g['peak_rss_mb']:,} MB; "
+                  f"{files}.", ""]
+    if "load" in run:
+        ld = run["load"]
+        lines += [f"`tagkg load` on a fresh server (heap {ld['neo4j_heap']}, page cache {ld['neo4j_pagecache']}):", "",
+                  "| kind | rows | rejected | seconds | rows/s | file MB | loader peak MB |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for kind, m in ld["runs"].items():
+            lines.append(f"| {kind} | {m['rows']:,} | {m['rejected']:,} | {m['seconds']:,} | {m['rows_per_s']:,.0f} | "
+                         f"{m['file_mb']:,} | {m['peak_rss_mb']:,} |")
+        lines += ["", "Graph: " + ", ".join(f"{v:,} {k}" for k, v in ld["graph"].items()) + "."]
+    if "store" in run:
+        st = run["store"]
+        parts = ", ".join(f"{k} {v:,}" for k, v in list(st["by_kind_mb"].items())[:6])
+        lines += ["", f"Store: {st['store_mb']:,} MB on disk ({parts} MB), transaction logs "
+                  f"{st['transaction_logs_mb']:,} MB; a page cache holding the whole store: {st['pagecache_need_mb']:,} MB."]
+    if "matcher" in run:
+        m = run["matcher"]
+        lines += ["", f"Text matcher over every tag of the file (no Neo4j): {m['tags']:,} tags, {m['keys']:,} keys, "
+                  f"built in {m['build_s']} s (file read {m['read_s']} s), peak {m['peak_rss_mb']:,} MB; "
+                  f"{m['probe_found']:,} of {m['probe_texts']:,} probe texts matched their tag, "
+                  f"{m['match_ms_per_text']} ms a text."]
+    if "tagger" in run:
+        tg = run["tagger"]
+        lines += ["", "| tagger start | tags | read library s | automaton s | vectors + index s | start s | "
+                  "process wall s | peak MB | texts encoded |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for which, m in tg["starts"].items():
+            lines.append(f"| {which} | {m['tags']:,} | {m['read_library_s']} | {m['build_library_s']} | "
+                         f"{m['vectors_and_index_s']} | {m['start_s']} | {m['wall_s']} | {m['peak_rss_mb']:,} | {m['encoded']:,} |")
+        met = tg["met"]
+        lines += ["", f"Restart: start <= {tg['target']['start_s']} s {'met' if met['start_s'] else '**MISSED**'}, "
+                  f"memory <= {tg['target']['memory_gb']} GB {'met' if met['memory_gb'] else '**MISSED**'}, "
+                  f"nothing re-encoded {'met' if met['no_reencode'] else '**MISSED**'} (at this size only)."]
+    return lines + [""]
+
+
+def _scale_section(r: dict) -> list[str]:
+    lines = ["Each size as run (issue 16 asks for 1M tags, 1M videos, 10M click rows); nothing is extrapolated.", ""]
+    for name, run in r["runs"].items():
+        lines += _scale_run(name, run)
+    return lines
+
+
 RENDERERS = {
     "load": ("Loading (bench/load.py)", _load_section),
     "mining": ("Tag mining on 100k generated demo videos (bench/mining.py): figures on generated text, "
@@ -352,6 +402,7 @@ RENDERERS = {
     "security": ("Security and faults under attack (bench/security.py)", _security_section),
     "quality": ("Tagging quality against the baselines a user would pick (bench/quality.py)", _quality_section),
     "tag_ray": ("tag-all as a Ray Data job: 1 vs 2 workers vs one process (bench/tag_ray.py)", _generic_section),
+    "scale": ("The source system's size: library, load, store, tagger start (bench/scale.py)", _scale_section),
     "pool10m": ("Compressed similar-video pool built in chunks (bench/pool10m.py; target size 10M)", _generic_section),
 }
 

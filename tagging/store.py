@@ -6,11 +6,16 @@ import json
 from graph.cypher import tagging as Q
 
 MAX_QUERIES = 20  # most-clicked queries per video that reach the behaviour channel
+LIBRARY_CHUNK = 5000   # tags per JSON row of the library read
 
 
 def read_library(graph, prefix: str = "") -> list[dict]:
-    """Approved tags with aliases and ordered component ids."""
-    return graph.query(Q.TAGGING_LIBRARY, prefix=prefix)
+    """Approved tags {id, name, kind, aliases, components} in id order, components in reading order."""
+    rows = [r for chunk in graph.query(Q.TAGGING_LIBRARY, prefix=prefix, chunk=LIBRARY_CHUNK)
+            for r in json.loads(chunk["tags"])]
+    for r in rows:
+        r["components"] = [a for _, a in sorted(r["components"])]
+    return rows
 
 
 def read_videos(graph, ids: list[str]) -> list[dict]:

@@ -22,7 +22,7 @@ from tagging.candidates import Merged, merge
 from tagging.features import CONTEXT, FEATURES, INDEX, context, features, recall_score
 from tagging.library import TagLibrary, build_library
 from tagging.thresholds import Thresholds, assign_core, served
-from tagging.vectors import TagIndex, VisualPrototypes, faiss_threads
+from tagging.vectors import TagIndex, VisualPrototypes, faiss_threads, index_file
 from video.encode import encoder
 from video.record import VideoRecord, VisualError, from_row
 from video.vectors import short_text_vectors, text_vectors, visual_matrix
@@ -69,10 +69,12 @@ class Tagger:
         self.enc = encoder(settings)
         names = lib.names
         self.tag_text = short_text_vectors(self.enc, names, progress, "encode tags")          # (n_tags, 512)
-        self.tag_text_index = TagIndex(self.tag_text)
+        self.tag_text_index = TagIndex(self.tag_text, cache=index_file(self.enc.dir, names))
         self.class_tags = MC.ClassTags(lambda names: short_text_vectors(self.enc, names), self.tag_text_index)
         self.name_len = np.array([len(n) for n in names], np.float32)
-        self.tag_gnn = self.tag_text.copy()       # tags absent from the GNN index fall back to their text vector
+        # tags absent from the GNN index fall back to their text vector (a copy only when the GNN fills it in:
+        # a million tags' vectors are 2 GB)
+        self.tag_gnn = self.tag_text if retriever is None else self.tag_text.copy()
         self.gnn_to_row = np.zeros(0, np.int64)
         if retriever is not None:
             ids = retriever.ids["tag"]

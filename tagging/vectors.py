@@ -1,21 +1,36 @@
 """Indexes the recall channels and the ranker share: nearest tags and visual tag prototypes."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from gnn.embed import build_index
+from gnn.embed import EXACT_MAX, build_index
 from tagkg.files import atomic_write
+
+INDEX_PREFIX = "tag-text-"   # data_dir/cache/tag-text-<names digest>.faiss: the tag text index of one library
 
 
 class TagIndex:
-    """Nearest tags (library rows) to arbitrary vectors: exact inner product up to 100k rows, HNSW above."""
+    """Nearest tags (library rows) to arbitrary vectors: exact inner product up to EXACT_MAX rows, HNSW above.
 
-    def __init__(self, vecs: np.ndarray, rows: np.ndarray | None = None):
+    cache: a file for the built index. An HNSW index of a million tags takes minutes to build, so a restart
+    reads it from there; the caller names the file after what the vectors are (index_file)."""
+
+    def __init__(self, vecs: np.ndarray, rows: np.ndarray | None = None, cache: Path | None = None):
         self.rows = np.arange(len(vecs)) if rows is None else np.asarray(rows)
+        if cache is not None and len(vecs) > EXACT_MAX and cache.exists():
+            self.index = faiss.read_index(str(cache))
+            if self.index.ntotal == len(vecs):
+                return
         self.index = build_index(np.ascontiguousarray(vecs, np.float32))
+        if cache is not None and len(vecs) > EXACT_MAX:
+            atomic_write(cache, lambda tmp: faiss.write_index(self.index, str(tmp)))
+            for old in cache.parent.glob(INDEX_PREFIX + "*.faiss"):   # an older library's index: gigabytes
+                if old != cache:
+                    old.unlink(missing_ok=True)
 
     def search(self, x: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row of x (n, d): [(library row, cosine)] best first."""
@@ -23,6 +38,12 @@ class TagIndex:
             return [[] for _ in range(len(x))]
         score, idx = self.index.search(np.ascontiguousarray(x, np.float32), min(k, self.index.ntotal))
         return [[(int(self.rows[i]), float(s)) for i, s in zip(ii, ss) if i >= 0] for ii, ss in zip(idx, score)]
+
+
+def index_file(cache_dir: Path, names: list[str]) -> Path:
+    """The tag text index file of a library: named by a digest of its tag names in row order."""
+    digest = hashlib.sha1("\n".join(names).encode("utf-8")).hexdigest()[:16]
+    return Path(cache_dir) / f"{INDEX_PREFIX}{digest}.faiss"
 
 
 class VisualPrototypes:

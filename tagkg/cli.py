@@ -134,16 +134,19 @@ def demo_clips_cmd(ctx, n_clips, seed, demo_dir, out, progress) -> None:
 
 @main.command("demo-data")
 @click.option("--videos", "n_videos", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True)
+@click.option("--tags", "n_tags", type=click.IntRange(100, 10_000_000), default=None,
+              help="Tags in the library, whatever the corpus size (e.g. 1000000: the source system's size); "
+                   "default: grows with --videos.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: TAGKG_DATA_DIR/demo).")
 @click.pass_context
-def demo_data_cmd(ctx, n_videos, seed, out) -> None:
+def demo_data_cmd(ctx, n_videos, n_tags, seed, out) -> None:
     """Write a synthetic Taobao-style corpus (tags, videos, products, clicks, ground truth)."""
     from demo.corpus import generate
 
     out = out or ctx.obj.data_dir / "demo"
-    stats = generate(out, n_videos, seed=seed)
+    stats = generate(out, n_videos, seed=seed, n_tags=n_tags)
     click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
 
 

@@ -4,7 +4,7 @@ import multiprocessing as mp
 import numpy as np
 
 from tagkg.files import atomic_write, locked, write_text
-from video.encode import DIM, TextEncoder
+from video.encode import DIM, TextEncoder, segments
 
 
 def _hammer(path: str, value: int, rounds: int) -> None:
@@ -43,14 +43,12 @@ def test_a_failed_write_keeps_the_old_file_and_no_temp(tmp_path):
 def _save_cache(folder: str, seed: int) -> None:
     enc = TextEncoder(folder)
     rng = np.random.default_rng(seed)
-    for i in range(20):   # write pairs of growing size, as an encoder filling its cache does
+    for i in range(20):   # segments of growing size, as an encoder filling its cache writes them
         n = 10 + i + seed
-        enc._vecs = rng.random((n, DIM)).astype(np.float16)
-        enc._index = {bytes([seed, k % 256, k // 256]) + bytes(17): k for k in range(n)}
-        enc._save(n)
+        enc._save([bytes([seed, i, k]) + bytes(17) for k in range(n)], rng.random((n, DIM)).astype(np.float16))
 
 
-def test_text_cache_pairs_stay_consistent_across_processes(tmp_path):
+def test_text_cache_segments_stay_consistent_across_processes(tmp_path):
     ctx = mp.get_context("fork")
     procs = [ctx.Process(target=_save_cache, args=(str(tmp_path), s)) for s in (1, 2)]
     for p in procs:
@@ -58,12 +56,12 @@ def test_text_cache_pairs_stay_consistent_across_processes(tmp_path):
     loaded = []
     while any(p.is_alive() for p in procs):
         enc = TextEncoder(tmp_path)
-        loaded.append((len(enc._index), len(enc._vecs)))   # never a keys file of one and vectors of another
+        loaded.append((len(enc._index), len(enc)))   # every segment read whole: as many keys as vectors
     for p in procs:
         p.join()
     assert [p.exitcode for p in procs] == [0, 0]
     assert loaded and all(k == v for k, v in loaded) and any(k for k, _ in loaded)
-    keys, vecs = np.load(tmp_path / "use-keys.npy"), np.load(tmp_path / "use-vecs.npy")
-    assert len(keys) == len(vecs) and len(TextEncoder(tmp_path)._index) == len(keys)
+    assert [n for n, _, _ in segments(tmp_path)] == list(range(1, 41))   # no two writers took one number
+    assert len(TextEncoder(tmp_path)) == sum(10 + i + s for s in (1, 2) for i in range(20))
     with locked(tmp_path / "use"):   # the lock is free again
         pass
