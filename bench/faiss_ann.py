@@ -17,6 +17,7 @@ import numpy as np
 
 from bench.common import write_result
 from gnn.embed import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, build_index
+from video.encode import cached_vectors
 
 
 def clustered(n: int, dim: int, n_clusters: int, rng: np.random.Generator) -> np.ndarray:
@@ -79,10 +80,8 @@ def measure(base: np.ndarray, q: np.ndarray, k: int, hnsw: bool, rng: np.random.
             "shipped": next((r for r in runs if r["shipped"]), None), "met": bool(ok)}
 
 
-def cached_sentence_vectors(path: Path, n_queries: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Real 512-d sentence vectors from a video.encode cache (video fields, queries, tag names), split base/queries."""
-    x = np.load(path).astype(np.float32)
-    x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+def cached_sentence_vectors(x: np.ndarray, n_queries: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Real 512-d unit sentence vectors (a video.encode cache: video fields, queries, tag names), split base/queries."""
     order = rng.permutation(len(x))
     return np.ascontiguousarray(x[order[n_queries:]]), np.ascontiguousarray(x[order[:n_queries]])
 
@@ -94,8 +93,8 @@ def main(argv=None) -> None:
     ap.add_argument("--queries", type=int, default=2000)
     ap.add_argument("--clusters", type=int, default=5000)
     ap.add_argument("--hnsw", action=argparse.BooleanOptionalAction, default=True)
-    ap.add_argument("--real", type=Path, default=Path("data-bench100000/cache/use-vecs.npy"),
-                    help="cached sentence vectors (from bench/graph.sh) for a real-data check; skipped if absent")
+    ap.add_argument("--real", type=Path, default=Path("data-bench100000/cache"),
+                    help="sentence-encoder cache folder (from bench/graph.sh) for a real-data check; skipped if empty")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     k, threads = 10, faiss.omp_get_max_threads()
@@ -104,8 +103,9 @@ def main(argv=None) -> None:
     result = {"clusters": args.clusters, "faiss_threads": threads,
               **measure(x[:args.n], x[args.n:], k, args.hnsw, rng)}
     del x
-    if args.real.exists():
-        result["real"] = {"source": str(args.real), **measure(*cached_sentence_vectors(args.real, args.queries, rng),
+    real = cached_vectors(args.real)
+    if len(real) > args.queries:
+        result["real"] = {"source": str(args.real), **measure(*cached_sentence_vectors(real, args.queries, rng),
                                                                  k, args.hnsw, rng)}
     result["target"] = {"recall@10": 0.95, "speedup": 10}
     path = write_result("faiss_ann", result)

