@@ -2,10 +2,15 @@
 text-kNN neighbours among the stored videos, through the trained model's own layers.
 
 The model folder keeps what a new node needs: every layer's input states of the stored videos (computed
-on the full stored graph, as their index vectors are) and the kNN index over their text vectors that
-built the video–video SIMILAR_TO edges. A new video's block has one destination per new video and, as
-sources, the new videos themselves and their neighbours, linked by the sim_vv relation only: it has no
-clicks, no labels, and in the training graph a video's only text-similarity relation is video–video.
+on the full stored graph, as their index vectors are, so a training neighbour's states carry its label
+edges) and the kNN index over their text vectors that built the video–video SIMILAR_TO edges. A new video
+is linked to its neighbours by the sim_vv relation only: it has no clicks, no labels, and in the training
+graph a video's only text-similarity relation is video–video.
+
+One new video has at most knn_video neighbours, so each layer's HeteroGraphConv(SAGE mean) is computed
+here in plain torch, the same sums without DGL's per-call block and graph overhead (tests compare the
+two): every relation into videos adds fc_self(h) + bias, a relation without neighbours adds nothing more
+(mean over no messages = 0, fc_neigh has no bias), and sim_vv adds fc_neigh(mean of neighbour states).
 """
 from __future__ import annotations
 
@@ -55,7 +60,7 @@ class Inductive:
         # only relations into videos shape a new video's vector; each relation costs a SAGEConv call
         self.etypes = [et for et in CLICK_ETYPES + SIMILAR_ETYPES if et[1] in names and et[2] == "video"]
         self.link = SIM_VV in self.etypes      # a model trained without similarity edges gets no neighbours
-        self.hidden = model.proj["video"].out_features
+        self._fold = [self._folded(i) for i in range(len(model.layers))] if self.etypes else []
 
     @classmethod
     def load(cls, folder: Path) -> "Inductive | None":
@@ -78,29 +83,35 @@ class Inductive:
                 for row, s, o in zip(nbr, score, own)]
 
     @torch.no_grad()
+    def _folded(self, i: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """Layer i's relations into videos as one linear map: summed fc_self weight (hidden, hidden) and bias
+        (hidden,), and sim_vv's fc_neigh weight (hidden, hidden) (None without similarity edges)."""
+        mods = self.model.layers[i].mods
+        convs = [mods[et[1]] for et in self.etypes]
+        weight = torch.stack([c.fc_self.weight for c in convs]).sum(0)
+        bias = torch.stack([c.fc_self.bias for c in convs]).sum(0)
+        return weight, bias, (mods[SIM_VV[1]].fc_neigh.weight if self.link else None)
+
+    @torch.no_grad()
     def embed(self, x: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
         """(n, out) unit GNN vectors of new videos from their node inputs x (n, in_dim) (video.vectors.node_input);
         own (n,) stored rows to leave out of their neighbours (-1 none): a stored video re-embedded as new."""
         x = np.ascontiguousarray(x, np.float32)
         xv = torch.from_numpy(x)
         h = self.model.inputs({"video": xv})["video"]                                   # (n, hidden)
-        if not self.etypes:       # the two towers without a graph
-            return self.model.towers({"video": h}, {"video": xv[:, :self.model.out]})[0].numpy()
-        nbrs = self.neighbours(x[:, :self.model.out], own)
-        n = len(x)
-        uniq, inv = np.unique(np.concatenate(nbrs + [np.zeros(0, np.int64)]), return_inverse=True)
-        dst = np.repeat(np.arange(n), [len(r) for r in nbrs])
-        edges = {et: (torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64)) for et in self.etypes}
-        if self.link:
-            # sources: the n new videos first (a block's destinations lead its sources), then the neighbours
-            edges[SIM_VV] = (torch.from_numpy(n + inv), torch.from_numpy(dst))
-        types = {nt for et in self.etypes for nt in (et[0], et[2])} | {"video"}
-        block = dgl.create_block(edges, num_src_nodes={nt: n + len(uniq) if nt == "video" else 0 for nt in types},
-                                 num_dst_nodes={nt: n if nt == "video" else 0 for nt in types})
-        empty = {nt: torch.zeros(0, self.hidden) for nt in types if nt != "video"}
-        for i in range(len(self.model.layers)):
-            src = torch.cat([h, torch.from_numpy(np.asarray(self.states[i][uniq], np.float32))])
-            h = self.model.layer(i, block, {"video": src, **empty}, {"video": h})["video"]
+        if self.etypes:           # without, the two towers of no graph
+            nbrs = self.neighbours(x[:, :self.model.out], own)
+            uniq, inv = np.unique(np.concatenate(nbrs + [np.zeros(0, np.int64)]), return_inverse=True)
+            dst = torch.from_numpy(np.repeat(np.arange(len(x)), [len(r) for r in nbrs]))            # (E,)
+            # (n, 1) 1/degree, 0 without neighbours: the mean of no messages is zero, as in DGL's fn.mean
+            inv_deg = 1 / torch.bincount(dst, minlength=len(x)).clamp(min=1).unsqueeze(1).float()
+            for i, (weight, bias, neigh) in enumerate(self._fold):
+                msg = h @ weight.T + bias                                               # (n, hidden)
+                if neigh is not None and len(uniq):
+                    src = torch.from_numpy(np.asarray(self.states[i][uniq], np.float32))  # (U, hidden)
+                    mean = torch.zeros_like(h).index_add_(0, dst, src[torch.from_numpy(inv)]) * inv_deg
+                    msg = msg + mean @ neigh.T
+                h = self.model.update(i, {"video": h}, {"video": msg})["video"]
         return self.model.towers({"video": h}, {"video": xv[:, :self.model.out]})[0].numpy()
 
     def embed_videos(self, records: list[VideoRecord], text: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
