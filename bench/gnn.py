@@ -2,9 +2,10 @@
 
 usage: python -m bench.gnn [--videos 20000] [--seeds 0 1 2] [--coverages 1 0.3 0.1 0] [--epochs 2]
                            [--timing-videos 100000]
-Variants: (a) text-only sentence-encoder cosine, (b) two towers without the graph, (c) GNN with click edges
-only, (d) GNN with click + semantic-similarity edges; label-channel baselines (labelmodel: Omikuji and kNN
-over TF-IDF char 1-3-grams) on the same split. Click coverage: the share of videos whose click edges are
+Variants (VARIANTS says each in words, into the JSON): (a) text-only sentence-encoder cosine, (b) two towers
+without the graph, (c) GNN with click edges and the training videos' label edges, (d) the same plus the
+semantic-similarity edges, so (d) - (c) is what the similarity edges add; label-channel baselines
+(labelmodel: Omikuji and kNN over TF-IDF char 1-3-grams) on the same split. Click coverage: the share of videos whose click edges are
 kept (TrainConfig.click_coverage, dropped at random per seed). Held-out videos are measured stored (nodes of
 the graph, without tag edges, with their clicks if their video was drawn) and ad hoc (not in the graph:
 gnn/inductive.py embeds them from their text and their text-kNN stored videos, themselves left out).
@@ -26,10 +27,10 @@ from tqdm import tqdm
 
 from bench.common import RESULTS, TMP, write_result
 from bench.load import corpus
-from gnn.build_graph import features, knn_index
+from gnn.build_graph import features
 from gnn.evaluate import rank_metrics, score_metrics
 from gnn.export import export_files
-from gnn.inductive import Inductive, video_states
+from gnn.inductive import Inductive, text_index, video_states
 from gnn.train import TrainConfig, embed_all, fit, prepare_graph, selected, split
 from labelmodel.model import LabelModel
 from video.encode import TextEncoder
@@ -38,8 +39,18 @@ from video.vectors import node_input
 TARGET_TRAIN_S = 15 * 60
 TARGET_EMBED_MS = 10
 KEYS = ("R@1", "R@5", "R@20", "MR")
-GRAPH_VARIANTS = {"b_two_tower": {"n_layers": 0}, "c_gnn_clicks": {"similar_edges": False},
-                  "d_gnn_full": {"similar_edges": True}}
+# Label edges (training videos' HAS_TAG as message edges; test and validation videos never have them) in
+# both GNNs: with video-video similarity edges they reach a sparse-click video in two hops, video -sim_vv->
+# training video -has_tag-> tag, label propagation over text neighbours inside the GNN.
+GRAPH_VARIANTS = {"b_two_tower": {"n_layers": 0},
+                  "c_gnn_clicks": {"similar_edges": False, "label_edges": True},
+                  "d_gnn_full": {"similar_edges": True, "label_edges": True}}
+VARIANTS = {"a_text_only": "cosine of the video's and the tag's sentence vectors, no training",
+            "b_two_tower": "video and tag towers over the sentence vectors, trained on the labels, no graph",
+            "c_gnn_clicks": "GNN over query and tag clicks, COMPOSED_OF and the training videos' label edges",
+            "d_gnn_full": "c plus SIMILAR_TO kNN edges (video-video, tag-tag, query-query)",
+            "label_knn_text": "labelmodel kNN over TF-IDF char 1-3-grams of the training videos",
+            "label_omikuji": "labelmodel Omikuji trees over the same TF-IDF features"}
 LABEL_TOP_K = 100   # ranked tags asked of each label model per video; the rest tie below them in random order
 
 
@@ -88,7 +99,7 @@ def run_variant(data, feats, sp, sim, cfg: TrainConfig) -> dict:
     train_s = time.perf_counter() - t
     stored, tags = embed_all(model, cfg, g)                                            # (n_videos, d), (n_tags, d)
     test = np.unique(sp.test_pairs[:, 0])
-    emb = Inductive(model, cfg, video_states(model, g), knn_index(feats.video_text))
+    emb = Inductive(model, cfg, video_states(model, g), text_index(feats.video_text))
     x = node_input(feats.video_text, feats.visual)
     adhoc = stored.copy()
     adhoc[test] = emb.embed(x[test], own=test)
@@ -189,7 +200,8 @@ def main(argv=None) -> None:
                          "test_videos_measured": int(len(np.unique(sp.test_pairs[:, 0]))),
                          "validation_videos": len(sp.validation), "folder": str(folder)},
               "graph_edges": {et: g.num_edges(et) for et in g.etypes},
-              "config": asdict(base), "seeds": args.seeds, "coverages": args.coverages,
+              "config": asdict(base), "variants": {k: {"means": v, "config": GRAPH_VARIANTS.get(k, {})}
+                                                   for k, v in VARIANTS.items()}, "seeds": args.seeds, "coverages": args.coverages,
               "protocol": "click coverage drops the click edges (query and tag clicks) of a random share of all "
                           "videos, test videos included; stored = test videos are graph nodes without tag edges; "
                           "ad hoc = test videos embedded by gnn/inductive.py from their text and their text-kNN "

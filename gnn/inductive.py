@@ -21,7 +21,7 @@ import faiss
 import numpy as np
 import torch
 
-from gnn.build_graph import CLICK_ETYPES, SIMILAR_ETYPES, knn_index
+from gnn.build_graph import CLICK_ETYPES, SIMILAR_ETYPES
 from gnn.model import TagGNN
 from gnn.train import TrainConfig, load_checkpoint
 from tagkg.files import atomic_write
@@ -31,6 +31,8 @@ from video.vectors import node_input, visual_matrix
 STATES = "video-states.npy"        # (n_layers, n_videos, hidden) float16, rows as video-ids.json
 TEXT_INDEX = "video-text.faiss"   # the stored videos' text vectors, rows as video-ids.json
 SIM_VV = SIMILAR_ETYPES[1]
+HNSW_M, HNSW_EF_SEARCH = 32, 64   # as build_graph.knn_index's HNSW
+FEW_QUERIES = 64                  # below this many videos per call, faiss searches on one thread
 
 
 @torch.no_grad()
@@ -47,8 +49,30 @@ def save(folder: Path, model: TagGNN, g: dgl.DGLHeteroGraph, video_text: np.ndar
     """Write the stored videos' layer states and their text kNN index beside the checkpoint."""
     states = video_states(model, g).astype(np.float16)   # half precision: 100k videos x 2 layers = 51 MB
     atomic_write(folder / STATES, lambda tmp: np.save(tmp, states))
-    index = knn_index(video_text)
+    index = text_index(video_text)
     atomic_write(folder / TEXT_INDEX, lambda tmp: faiss.write_index(index, str(tmp)))
+
+
+def text_index(video_text: np.ndarray) -> faiss.Index:
+    """HNSW inner-product index over the stored videos' (n, 512) unit text vectors, whatever n: one new video's
+    exact scan of 20k such vectors alone took 8-11 ms p50 on the busy 2-core machine (the whole budget is
+    10 ms), HNSW a fraction of a millisecond, and its neighbours are those of the exact kNN almost always
+    (bench/gnn.py measures the stored/ad-hoc gap with it)."""
+    index = faiss.IndexHNSWFlat(video_text.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.add(np.ascontiguousarray(video_text, np.float32))
+    return index
+
+
+def _search(index: faiss.Index, x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """index.search on one OpenMP thread for a few queries: they gain nothing from more, and on a busy
+    machine wait for them (one-video embedding: 284 ms p50 with 2 threads, 24 ms with 1, under load 12)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1 if len(x) < FEW_QUERIES else threads)
+    try:
+        return index.search(x, k)
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 class Inductive:
@@ -77,7 +101,7 @@ class Inductive:
         if not self.link:
             return [np.zeros(0, np.int64) for _ in range(len(text))]
         k = self.cfg.knn_video
-        score, nbr = self.text_index.search(np.ascontiguousarray(text, np.float32), k + 1)   # (n, k+1)
+        score, nbr = _search(self.text_index, np.ascontiguousarray(text, np.float32), k + 1)   # (n, k+1)
         own = np.full(len(text), -1) if own is None else np.asarray(own)
         return [row[(row >= 0) & (row != o) & (s >= self.cfg.knn_min_score)][:k]
                 for row, s, o in zip(nbr, score, own)]
