@@ -70,9 +70,11 @@ def _gnn_section(r: dict) -> list[str]:
     covs = [str(x) for x in r["coverages"]]
     lines = [f"{c['videos']:,} demo videos, {c['test_videos_measured']:,} held-out videos ({c['test_pairs']:,} gold "
              f"pairs), seeds {r['seeds']}, {r['config']['epochs']} epochs per run; mean ± std over seeds. "
-             f"Protocol: {r['protocol']}.", "",
-             "| variant | " + " | ".join(f"R@1 / R@5 / R@20 / MR at {float(x):.0%} clicks" for x in covs) + " |",
-             "|---|" + "---|" * len(covs)]
+             f"Protocol: {r['protocol']}.", ""]
+    if "variants" in r:
+        lines += ["Variants: " + "; ".join(f"{k}: {v['means']}" for k, v in r["variants"].items()) + ".", ""]
+    lines += ["| variant | " + " | ".join(f"R@1 / R@5 / R@20 / MR at {float(x):.0%} clicks" for x in covs) + " |",
+              "|---|" + "---|" * len(covs)]
     cell = lambda m: " / ".join(f"{m[k]['mean']:.3f}±{m[k]['std']:.3f}" if k != "MR" else f"{m[k]['mean']:.0f}"
                                 for k in ("R@1", "R@5", "R@20", "MR"))
     for name, rows in r["table"].items():

@@ -123,3 +123,22 @@ def test_inductive_torch_path_equals_dgl_sage_mean():
     # the neighbours matter: without them the vectors differ
     emb.cfg = TrainConfig(knn_video=5, knn_min_score=2.0)
     assert not np.allclose(fast, emb.embed(x, own), atol=1e-3)
+
+
+def test_label_edges_never_reach_hidden_videos():
+    from gnn.build_graph import Features, build
+
+    z = np.zeros((0, 2), np.int64)
+    has_tag = np.array([[v, v % 3] for v in range(6)])                       # stored labels, video 0..5
+    data = GraphData([f"v{i}" for i in range(6)], [], None, ["t0", "t1", "t2"], ["a", "b", "c"], np.ones(3, bool), [],
+                     query_video=z, tag_video=np.array([[0, 1], [1, 4]]), has_tag=has_tag,
+                     labels=np.c_[has_tag, np.ones(6, np.int64)], composed_of=z)
+    feats = Features(np.eye(6, 4, dtype=np.float32), np.eye(3, 4, dtype=np.float32), np.zeros((0, 4), np.float32), None)
+    train = np.c_[has_tag[[0, 1, 2, 5]], np.ones(4, np.int64)]
+    g = build(data, feats, train, np.array([3, 4]), None)
+    assert sorted(g.edges(etype="has_tag")[0].tolist()) == [0, 1, 2, 5]      # test/validation 3 and 4: none
+    assert sorted(g.edges(etype="tagged")[1].tolist()) == [0, 1, 2, 5]
+    assert g.edges(etype="tv")[1].tolist() == [1]                            # 4's tag click is a label too
+    # the label-blind graph hides every video: not even the training pairs become edges
+    blind = build(data, feats, train, np.arange(6), None)
+    assert blind.num_edges("has_tag") == blind.num_edges("tagged") == 0
