@@ -327,6 +327,8 @@ RENDERERS = {
     "classify_real": ("Atomic classification on real words: People's Daily 1998 (bench/classify_real.py)",
                       _classify_real_section),
     "gnn": ("GNN cross-modal retrieval under sparse clicks (bench/gnn.py)", _gnn_section),
+    "gnn-label-edges": ("GNN without label edges, same corpus and split (bench/gnn.py --variants "
+                        "c0_gnn_clicks_no_labels --result gnn-label-edges)", _gnn_section),
     "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
     "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),
     "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),
