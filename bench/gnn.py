@@ -4,11 +4,11 @@ usage: python -m bench.gnn [--videos 20000] [--seeds 0 1 2] [--coverages 1 0.3 0
                            [--timing-videos 100000] [--variants b_two_tower ...] [--result gnn]
 Variants (VARIANTS says each in words, into the JSON): (a) text-only sentence-encoder cosine, (b) two towers
 without the graph, (c) GNN with click edges and the training videos' label edges, (d) the same plus the
-semantic-similarity edges, so (d) - (c) is what the similarity edges add, and (c0) (c) without the label
-edges; label-channel baselines
-(labelmodel: Omikuji and kNN over TF-IDF char 1-3-grams) on the same split. Click coverage: the share of videos whose click edges are
-kept (TrainConfig.click_coverage, dropped at random per seed). Held-out videos are measured stored (nodes of
-the graph, without tag edges, with their clicks if their video was drawn) and ad hoc (not in the graph:
+semantic-similarity edges, so (d) - (c) is what the similarity edges add, (c0) (c) without the label edges
+(the default graph); label-channel baselines (labelmodel: Omikuji and kNN over TF-IDF char 1-3-grams) on
+the same split. Click coverage: the share of videos whose click edges are kept (TrainConfig.click_coverage,
+dropped at random per seed). Held-out videos are measured stored (nodes of the graph, without tag edges,
+with their clicks if their video was drawn) and ad hoc (not in the graph:
 gnn/inductive.py embeds them from their text and their text-kNN stored videos, themselves left out).
 R@1/5/20 and mean rank of 1,000 held-out videos' gold tags among all approved tags, like the source system.
 Reads the corpus files directly (gnn.export.export_files). --timing-videos trains the default config once on
@@ -41,8 +41,8 @@ TARGET_TRAIN_S = 15 * 60
 TARGET_EMBED_MS = 10
 KEYS = ("R@1", "R@5", "R@20", "MR")
 # Label edges (training videos' HAS_TAG as message edges; test and validation videos never have them) in
-# both GNNs: with video-video similarity edges they reach a sparse-click video in two hops, video -sim_vv->
-# training video -has_tag-> tag, label propagation over text neighbours inside the GNN.
+# (c) and (d): with video-video similarity edges a tag reaches a sparse-click video in two hops, tag
+# -tagged-> training video -sim_vv-> video, label propagation over text neighbours inside the GNN.
 GRAPH_VARIANTS = {"b_two_tower": {"n_layers": 0},
                   "c0_gnn_clicks_no_labels": {"similar_edges": False, "label_edges": False},
                   "c_gnn_clicks": {"similar_edges": False, "label_edges": True},

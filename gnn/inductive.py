@@ -81,7 +81,7 @@ class Inductive:
     def __init__(self, model: TagGNN, cfg: TrainConfig, states: np.ndarray, text_index: faiss.Index):
         self.model, self.cfg, self.states, self.text_index = model.eval(), cfg, states, text_index
         names = set(model.layers[0].mods.keys()) if len(model.layers) else set()
-        # only relations into videos shape a new video's vector; each relation costs a SAGEConv call
+        # only relations into videos shape a new video's vector
         self.etypes = [et for et in CLICK_ETYPES + SIMILAR_ETYPES if et[1] in names and et[2] == "video"]
         self.link = SIM_VV in self.etypes      # a model trained without similarity edges gets no neighbours
         self._fold = [self._folded(i) for i in range(len(model.layers))] if self.etypes else []

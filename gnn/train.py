@@ -34,11 +34,10 @@ class TrainConfig:
     # it measured (docs/BENCHMARKS.md); the kNN pairs still give the hard negatives and the tags' SIMILAR_TO.
     similar_edges: bool = False
     # HAS_TAG edges of training videos as message-passing edges (test and validation videos never have them;
-    # a training batch's own are excluded while sampling): a tag's vector then gathers its training videos,
-    # a prototype that a sparse-click video's text and tag clicks reach. On: they lift held-out R@5 on the 20k
-    # demo corpus at 10% click coverage (docs/BENCHMARKS.md); on the 400-video test corpus they lower it
-    # (too few videos per tag), so tiny graphs may want them off.
-    label_edges: bool = True
+    # a training batch's own are excluded while sampling): a tag's vector then gathers its training videos.
+    # Off: on the 20k demo corpus at 10% click coverage they were within noise of none (bench/gnn.py,
+    # docs/BENCHMARKS.md), and on the 400-video test corpus they lower held-out R@5 (too few videos per tag).
+    label_edges: bool = False
     # Share of videos (train and held-out alike) that keep their click edges (query and tag clicks), drawn
     # at random with the seed: the sparse-click regime the similarity edges are for (bench/gnn.py).
     click_coverage: float = 1.0
