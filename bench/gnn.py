@@ -1,12 +1,14 @@
 """GNN benchmark: cross-modal retrieval under sparse clicks, 3 seeds, stored and ad-hoc held-out videos.
 
 usage: python -m bench.gnn [--videos 20000] [--seeds 0 1 2] [--coverages 1 0.3 0.1 0] [--epochs 2]
-                           [--timing-videos 100000]
-Variants: (a) text-only sentence-encoder cosine, (b) two towers without the graph, (c) GNN with click edges
-only, (d) GNN with click + semantic-similarity edges; label-channel baselines (labelmodel: Omikuji and kNN
-over TF-IDF char 1-3-grams) on the same split. Click coverage: the share of videos whose click edges are
-kept (TrainConfig.click_coverage, dropped at random per seed). Held-out videos are measured stored (nodes of
-the graph, without tag edges, with their clicks if their video was drawn) and ad hoc (not in the graph:
+                           [--timing-videos 100000] [--variants b_two_tower ...] [--result gnn]
+Variants (VARIANTS says each in words, into the JSON): (a) text-only sentence-encoder cosine, (b) two towers
+without the graph, (c) GNN with click edges and the training videos' label edges, (d) the same plus the
+semantic-similarity edges, so (d) - (c) is what the similarity edges add, (c0) (c) without the label edges
+(the default graph); label-channel baselines (labelmodel: Omikuji and kNN over TF-IDF char 1-3-grams) on
+the same split. Click coverage: the share of videos whose click edges are kept (TrainConfig.click_coverage,
+dropped at random per seed). Held-out videos are measured stored (nodes of the graph, without tag edges,
+with their clicks if their video was drawn) and ad hoc (not in the graph:
 gnn/inductive.py embeds them from their text and their text-kNN stored videos, themselves left out).
 R@1/5/20 and mean rank of 1,000 held-out videos' gold tags among all approved tags, like the source system.
 Reads the corpus files directly (gnn.export.export_files). --timing-videos trains the default config once on
@@ -26,10 +28,10 @@ from tqdm import tqdm
 
 from bench.common import RESULTS, TMP, write_result
 from bench.load import corpus
-from gnn.build_graph import features, knn_index
+from gnn.build_graph import features
 from gnn.evaluate import rank_metrics, score_metrics
 from gnn.export import export_files
-from gnn.inductive import Inductive, video_states
+from gnn.inductive import Inductive, text_index, video_states
 from gnn.train import TrainConfig, embed_all, fit, prepare_graph, selected, split
 from labelmodel.model import LabelModel
 from video.encode import TextEncoder
@@ -38,8 +40,20 @@ from video.vectors import node_input
 TARGET_TRAIN_S = 15 * 60
 TARGET_EMBED_MS = 10
 KEYS = ("R@1", "R@5", "R@20", "MR")
-GRAPH_VARIANTS = {"b_two_tower": {"n_layers": 0}, "c_gnn_clicks": {"similar_edges": False},
-                  "d_gnn_full": {"similar_edges": True}}
+# Label edges (training videos' HAS_TAG as message edges; test and validation videos never have them) in
+# (c) and (d): with video-video similarity edges a tag reaches a sparse-click video in two hops, tag
+# -tagged-> training video -sim_vv-> video, label propagation over text neighbours inside the GNN.
+GRAPH_VARIANTS = {"b_two_tower": {"n_layers": 0},
+                  "c0_gnn_clicks_no_labels": {"similar_edges": False, "label_edges": False},
+                  "c_gnn_clicks": {"similar_edges": False, "label_edges": True},
+                  "d_gnn_full": {"similar_edges": True, "label_edges": True}}
+VARIANTS = {"a_text_only": "cosine of the video's and the tag's sentence vectors, no training",
+            "b_two_tower": "video and tag towers over the sentence vectors, trained on the labels, no graph",
+            "c0_gnn_clicks_no_labels": "GNN over query and tag clicks and COMPOSED_OF only (labels only in the loss)",
+            "c_gnn_clicks": "GNN over query and tag clicks, COMPOSED_OF and the training videos' label edges",
+            "d_gnn_full": "c plus SIMILAR_TO kNN edges (video-video, tag-tag, query-query)",
+            "label_knn_text": "labelmodel kNN over TF-IDF char 1-3-grams of the training videos",
+            "label_omikuji": "labelmodel Omikuji trees over the same TF-IDF features"}
 LABEL_TOP_K = 100   # ranked tags asked of each label model per video; the rest tie below them in random order
 
 
@@ -88,7 +102,7 @@ def run_variant(data, feats, sp, sim, cfg: TrainConfig) -> dict:
     train_s = time.perf_counter() - t
     stored, tags = embed_all(model, cfg, g)                                            # (n_videos, d), (n_tags, d)
     test = np.unique(sp.test_pairs[:, 0])
-    emb = Inductive(model, cfg, video_states(model, g), knn_index(feats.video_text))
+    emb = Inductive(model, cfg, video_states(model, g), text_index(feats.video_text))
     x = node_input(feats.video_text, feats.visual)
     adhoc = stored.copy()
     adhoc[test] = emb.embed(x[test], own=test)
@@ -176,6 +190,8 @@ def main(argv=None) -> None:
     ap.add_argument("--coverages", type=float, nargs="+", default=[1.0, 0.3, 0.1, 0.0])
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--variants", nargs="+", choices=list(GRAPH_VARIANTS), default=list(GRAPH_VARIANTS))
+    ap.add_argument("--result", default="gnn", help="bench/results/RESULT.json (and RESULT-coverage.png)")
     ap.add_argument("--timing-videos", type=int, default=0, help="also time the default config on this many videos")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -189,7 +205,8 @@ def main(argv=None) -> None:
                          "test_videos_measured": int(len(np.unique(sp.test_pairs[:, 0]))),
                          "validation_videos": len(sp.validation), "folder": str(folder)},
               "graph_edges": {et: g.num_edges(et) for et in g.etypes},
-              "config": asdict(base), "seeds": args.seeds, "coverages": args.coverages,
+              "config": asdict(base), "variants": {k: {"means": v, "config": GRAPH_VARIANTS.get(k, {})}
+                                                   for k, v in VARIANTS.items()}, "seeds": args.seeds, "coverages": args.coverages,
               "protocol": "click coverage drops the click edges (query and tag clicks) of a random share of all "
                           "videos, test videos included; stored = test videos are graph nodes without tag edges; "
                           "ad hoc = test videos embedded by gnn/inductive.py from their text and their text-kNN "
@@ -206,7 +223,7 @@ def main(argv=None) -> None:
         for cov in args.coverages:
             add(f"label_{name}", cov, m)
     details, latency = [], None
-    grid = [(s, cov, name) for s in args.seeds for name in GRAPH_VARIANTS
+    grid = [(s, cov, name) for s in args.seeds for name in args.variants
             for cov in (args.coverages if name != "b_two_tower" else [None])]
     for seed, cov, name in tqdm(grid, desc="variants", unit="run"):
         cfg = replace(base, seed=seed, click_coverage=1.0 if cov is None else cov, **GRAPH_VARIANTS[name])
@@ -220,17 +237,19 @@ def main(argv=None) -> None:
         details.append({"variant": name, "seed": seed, "coverage": cov, **r})
         tqdm.write(json.dumps(details[-1]))
     table = {name: {cov: mean_std(ms) for cov, ms in per.items()} for name, per in runs.items()}
-    png = RESULTS / "gnn-coverage.png"
+    png = RESULTS / f"{args.result}-coverage.png"
     RESULTS.mkdir(parents=True, exist_ok=True)
     plot(table, args.coverages, png)
-    result.update({"table": table, "runs": details, "targets": targets(table), "inductive_latency": latency,
+    result.update({"table": table, "runs": details, "inductive_latency": latency,
                    "plot": str(png.relative_to(RESULTS.parent.parent))})
+    if {"c_gnn_clicks/stored", "d_gnn_full/stored"} <= table.keys():
+        result["targets"] = targets(table)
     if args.timing_videos:
         result["training_time"] = timing(args.timing_videos, args.threads)
     else:
         result["training_time"] = {"videos": 100_000, "met": None, "note": "not measured in this run (--timing-videos)"}
     result["peak_rss_mb"] = peak_mb()
-    path = write_result("gnn", result)
+    path = write_result(args.result, result)
     print(f"wrote {path}")
 
 

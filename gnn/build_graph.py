@@ -102,8 +102,9 @@ def build(data: GraphData, feats: Features, train_pairs: np.ndarray | None, held
     if train_pairs is None:
         vt_pairs = np.zeros((0, 2), np.int64)
     else:
-        stored = data.has_tag[~held[data.has_tag[:, 0]]] if len(data.has_tag) else data.has_tag
-        vt_pairs = np.unique(np.vstack([train_pairs[:, :2], stored]), axis=0)   # (n, 2) video, tag
+        pairs = np.vstack([train_pairs[:, :2], data.has_tag]) if len(data.has_tag) else train_pairs[:, :2]
+        # a hidden video never shows its labels, not even its training pairs (the label-blind graph hides all)
+        vt_pairs = np.unique(pairs[~held[pairs[:, 0]]], axis=0)                 # (n, 2) video, tag
     edges = {}
 
     def both(fwd, rev, src, dst):

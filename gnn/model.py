@@ -49,9 +49,13 @@ class TagGNN(nn.Module):
     def layer(self, i: int, block, h: dict[str, torch.Tensor], h_dst: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Layer i: messages from block's sources h into its destinations h_dst (n_dst, hidden) per type.
 
-        The one message-passing step: training, full inference and the inductive embedding of a new video
-        (gnn/inductive.py, whose sources are stored nodes' saved states) all go through it."""
-        msg = self.layers[i](block, (h, h_dst))
+        The one message-passing step of training and full inference; the inductive embedding of a new video
+        (gnn/inductive.py) computes the same messages without DGL and shares `update`."""
+        return self.update(i, h_dst, self.layers[i](block, (h, h_dst)))
+
+    def update(self, i: int, h_dst: dict[str, torch.Tensor], msg: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Layer i's new states from the destinations' states and their summed relation outputs msg (n_dst, hidden);
+        gnn/inductive.py computes msg without DGL and shares this step."""
         # residual: a node without neighbours of some type still keeps its own text
         return {nt: h_dst[nt] + (self.drop(F.gelu(self.norms[i][nt](msg[nt]))) if nt in msg else 0)
                 for nt in h_dst}

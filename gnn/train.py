@@ -30,12 +30,13 @@ class TrainConfig:
     seed: int = 0
     # graph
     # SIMILAR_TO kNN edges (tag-tag, video-video, query-query) as message-passing edges. Off: bench/gnn.py found
-    # them no better than clicks only at every click coverage it measured (docs/BENCHMARKS.md); the kNN pairs
-    # still give the hard negatives and the tags' SIMILAR_TO.
+    # them no better than the same graph without them, with label edges or without, at every click coverage
+    # it measured (docs/BENCHMARKS.md); the kNN pairs still give the hard negatives and the tags' SIMILAR_TO.
     similar_edges: bool = False
-    # Gold HAS_TAG edges of training videos as message-passing edges. Off: measured on the demo corpus,
-    # with them held-out recall falls after the first epoch (the model learns to read training videos'
-    # labels through the graph, which held-out videos lack); labels then only supervise the loss.
+    # HAS_TAG edges of training videos as message-passing edges (test and validation videos never have them;
+    # a training batch's own are excluded while sampling): a tag's vector then gathers its training videos.
+    # Off: on the 20k demo corpus at 10% click coverage they were within noise of none (bench/gnn.py,
+    # docs/BENCHMARKS.md), and on the 400-video test corpus they lower held-out R@5 (too few videos per tag).
     label_edges: bool = False
     # Share of videos (train and held-out alike) that keep their click edges (query and tag clicks), drawn
     # at random with the seed: the sparse-click regime the similarity edges are for (bench/gnn.py).

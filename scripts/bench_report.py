@@ -70,9 +70,11 @@ def _gnn_section(r: dict) -> list[str]:
     covs = [str(x) for x in r["coverages"]]
     lines = [f"{c['videos']:,} demo videos, {c['test_videos_measured']:,} held-out videos ({c['test_pairs']:,} gold "
              f"pairs), seeds {r['seeds']}, {r['config']['epochs']} epochs per run; mean ± std over seeds. "
-             f"Protocol: {r['protocol']}.", "",
-             "| variant | " + " | ".join(f"R@1 / R@5 / R@20 / MR at {float(x):.0%} clicks" for x in covs) + " |",
-             "|---|" + "---|" * len(covs)]
+             f"Protocol: {r['protocol']}.", ""]
+    if "variants" in r:
+        lines += ["Variants: " + "; ".join(f"{k}: {v['means']}" for k, v in r["variants"].items()) + ".", ""]
+    lines += ["| variant | " + " | ".join(f"R@1 / R@5 / R@20 / MR at {float(x):.0%} clicks" for x in covs) + " |",
+              "|---|" + "---|" * len(covs)]
     cell = lambda m: " / ".join(f"{m[k]['mean']:.3f}±{m[k]['std']:.3f}" if k != "MR" else f"{m[k]['mean']:.0f}"
                                 for k in ("R@1", "R@5", "R@20", "MR"))
     for name, rows in r["table"].items():
@@ -393,6 +395,8 @@ RENDERERS = {
     "classify_real": ("Atomic classification on real words: People's Daily 1998 (bench/classify_real.py)",
                       _classify_real_section),
     "gnn": ("GNN cross-modal retrieval under sparse clicks (bench/gnn.py)", _gnn_section),
+    "gnn-label-edges": ("GNN without label edges, same corpus and split (bench/gnn.py --variants "
+                        "c0_gnn_clicks_no_labels --result gnn-label-edges)", _gnn_section),
     "faiss_ann": ("FAISS approximate search at 1M vectors (bench/faiss_ann.py)", _faiss_section),
     "vector_latency": ("Neo4j vector index vs FAISS at 100k tags (bench/vector_latency.py)", _vector_latency_section),
     "ranking": ("Ranking model AUC and ablations (bench/ranking.py)", _ranking_section),

@@ -69,3 +69,76 @@ def test_encoder_cache_reuses_vectors(tmp_path):
     again = TextEncoder(tmp_path)                     # a new process: vectors come from disk
     b = again.encode(["可爱发箍"])
     assert again._model is None and np.allclose(b[0], a[1], atol=1e-3)
+
+
+def _dgl_inductive(emb, x, own):
+    """The reference: each layer through DGL's HeteroGraphConv over one block (the new videos first among its
+    sources, then their stored neighbours' saved states), as the model's own `layer` computes it."""
+    import dgl
+    import torch
+
+    from gnn.inductive import SIM_VV
+
+    xv = torch.from_numpy(x)
+    h = emb.model.inputs({"video": xv})["video"]
+    nbrs = emb.neighbours(x[:, :emb.model.out], own)
+    n = len(x)
+    uniq, inv = np.unique(np.concatenate(nbrs), return_inverse=True)
+    edges = {et: (torch.zeros(0, dtype=torch.int64), torch.zeros(0, dtype=torch.int64)) for et in emb.etypes}
+    edges[SIM_VV] = (torch.from_numpy(n + inv), torch.from_numpy(np.repeat(np.arange(n), [len(r) for r in nbrs])))
+    types = {nt for et in emb.etypes for nt in (et[0], et[2])}
+    block = dgl.create_block(edges, num_src_nodes={nt: n + len(uniq) if nt == "video" else 0 for nt in types},
+                             num_dst_nodes={nt: n if nt == "video" else 0 for nt in types})
+    empty = {nt: torch.zeros(0, h.shape[1]) for nt in types if nt != "video"}
+    with torch.no_grad():
+        for i in range(len(emb.model.layers)):
+            src = torch.cat([h, torch.from_numpy(np.asarray(emb.states[i][uniq], np.float32))])
+            h = emb.model.layer(i, block, {"video": src, **empty}, {"video": h})["video"]
+        return emb.model.towers({"video": h}, {"video": xv[:, :emb.model.out]})[0].numpy()
+
+
+def test_inductive_torch_path_equals_dgl_sage_mean():
+    import torch
+
+    from gnn.build_graph import CLICK_ETYPES, SIMILAR_ETYPES, knn_index
+    from gnn.inductive import Inductive
+    from gnn.model import TagGNN
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    d, hidden, n_stored = 16, 8, 40
+    etypes = [et[1] for et in CLICK_ETYPES + SIMILAR_ETYPES]
+    model = TagGNN({"video": d, "tag": d, "query": d}, etypes, hidden, d, 2, 0.0).eval()
+    for p in model.parameters():          # the towers start at zero: random weights make every term count
+        torch.nn.init.normal_(p, std=0.3)
+    text = rng.normal(size=(n_stored, d)).astype(np.float32)
+    text /= np.linalg.norm(text, axis=1, keepdims=True)
+    states = rng.normal(size=(2, n_stored, hidden)).astype(np.float32)             # (layers, videos, hidden)
+    emb = Inductive(model, TrainConfig(knn_video=5, knn_min_score=-1.0), states, knn_index(text))
+    x = text[:6] + 0.1 * rng.normal(size=(6, d)).astype(np.float32)
+    own = np.array([0, 1, -1, 3, -1, 5])
+    assert all(len(r) == 5 for r in emb.neighbours(x, own))
+    fast = emb.embed(x, own)
+    assert np.allclose(fast, _dgl_inductive(emb, x, own), atol=1e-5)
+    # the neighbours matter: without them the vectors differ
+    emb.cfg = TrainConfig(knn_video=5, knn_min_score=2.0)
+    assert not np.allclose(fast, emb.embed(x, own), atol=1e-3)
+
+
+def test_label_edges_never_reach_hidden_videos():
+    from gnn.build_graph import Features, build
+
+    z = np.zeros((0, 2), np.int64)
+    has_tag = np.array([[v, v % 3] for v in range(6)])                       # stored labels, video 0..5
+    data = GraphData([f"v{i}" for i in range(6)], [], None, ["t0", "t1", "t2"], ["a", "b", "c"], np.ones(3, bool), [],
+                     query_video=z, tag_video=np.array([[0, 1], [1, 4]]), has_tag=has_tag,
+                     labels=np.c_[has_tag, np.ones(6, np.int64)], composed_of=z)
+    feats = Features(np.eye(6, 4, dtype=np.float32), np.eye(3, 4, dtype=np.float32), np.zeros((0, 4), np.float32), None)
+    train = np.c_[has_tag[[0, 1, 2, 5]], np.ones(4, np.int64)]
+    g = build(data, feats, train, np.array([3, 4]), None)
+    assert sorted(g.edges(etype="has_tag")[0].tolist()) == [0, 1, 2, 5]      # test/validation 3 and 4: none
+    assert sorted(g.edges(etype="tagged")[1].tolist()) == [0, 1, 2, 5]
+    assert g.edges(etype="tv")[1].tolist() == [1]                            # 4's tag click is a label too
+    # the label-blind graph hides every video: not even the training pairs become edges
+    blind = build(data, feats, train, np.arange(6), None)
+    assert blind.num_edges("has_tag") == blind.num_edges("tagged") == 0
