@@ -20,6 +20,7 @@ import av
 import psutil
 
 from bench.common import TMP, write_result
+from demo.clips import char_accuracy
 from media.ingest import default_workers
 from tagkg.config import ROOT, Settings
 
@@ -68,18 +69,6 @@ def title(i: int) -> str:
 def rendered_lines(i: int, t: float) -> list[str]:
     """What clip i shows at t: its title, then the subtitle line of that cue."""
     return [title(i), LINES[(i + int(t / CUE_S + 1e-6)) % len(LINES)]]
-
-
-def char_accuracy(read: str, truth: str) -> float:
-    """1 - edit distance / length of the truth (spaces ignored), at least 0."""
-    a, b = read.replace(" ", ""), truth.replace(" ", "")
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return max(0.0, 1 - prev[-1] / max(1, len(b)))
 
 
 def ocr_score(keyframes: list[tuple[int, float, list[str]]]) -> dict:

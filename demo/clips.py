@@ -207,3 +207,16 @@ def _clip_labels(out: Path, demo_labels: Path, clip_of: dict[str, Path]) -> None
                 if row["video_id"] in ids:
                     rows.append(json.dumps({**row, "video_id": ids[row["video_id"]]}, ensure_ascii=False) + "\n")
     out.write_text("".join(rows), encoding="utf-8")
+
+
+def char_accuracy(read: str, truth: str) -> float:
+    """1 - edit distance / length of the truth (spaces ignored), at least 0: how well OCR read a rendered line
+    (bench/ingest.py and the media tests score against what render() drew)."""
+    a, b = read.replace(" ", ""), truth.replace(" ", "")
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return max(0.0, 1 - prev[-1] / max(1, len(b)))

@@ -68,15 +68,3 @@ def bad_files(folder: Path) -> dict[str, str]:
     encode(folder / "mpeg2.mkv", "mpeg2video", (64, 64), 10, 10)
     return {"truncated.mkv": "decode", "corrupt.mp4": "decode", "notes.mp4": "probe", "empty.mov": "probe",
             "audio.mp4": "probe", "wide.mp4": "probe", "two-hours.mp4": "probe", "mpeg2.mkv": "probe"}
-
-
-def char_accuracy(read: str, truth: str) -> float:
-    """1 - edit distance / length of the truth."""
-    a, b = read.replace(" ", ""), truth.replace(" ", "")
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return 1 - prev[-1] / max(len(b), 1)

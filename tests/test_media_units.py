@@ -6,12 +6,13 @@ from dataclasses import replace
 
 import numpy as np
 
+from demo.clips import char_accuracy
 from media import hashes, ocr, subtitles, visual
 from media.asr import describe, load_plugin
 from media.extract import extract
 from media.keyframes import extract_keyframes
 from media.limits import Limits
-from media_clips import SMALL, char_accuracy, scenes_clip
+from media_clips import SMALL, scenes_clip
 
 LIMITS = Limits()
 
