@@ -1,7 +1,7 @@
 """Tagging (tagging/store.py): recall inputs and HAS_TAG writes."""
 
-# The approved library the recall automaton is built from; $prefix scopes tests ('' = everything).
-# The approved library in id order, as JSON text of $chunk tags a row: the Python driver decodes records value by
+# The approved library the recall automaton is built from ($prefix scopes tests, '' = everything), in id order,
+# as JSON text of $chunk tags a row: the Python driver decodes records value by
 # value in pure Python (200k tags as one record each took 26-47 s on a busy 2-core machine, JSON chunks 19 s).
 # Components come as [position, id] pairs; the reader orders them.
 TAGGING_LIBRARY = """
