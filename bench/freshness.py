@@ -124,14 +124,32 @@ def changed_since(commit: str, files: set[str], root: Path = ROOT) -> list[str]:
     return sorted(changed & files)
 
 
+def commits(result) -> list[str]:
+    """Every commit a result names: its own "git" and those of parts run separately (a nested "git", possibly
+    "a,b", or a "stage_git" table), so a result assembled from runs at several commits is fresh only if all are."""
+    found: list[str] = []
+    if isinstance(result, dict):
+        for key, value in result.items():
+            if key == "git" and isinstance(value, str):
+                found += [c for c in value.split(",") if c]
+            elif key == "stage_git" and isinstance(value, dict):
+                found += [v for v in value.values() if isinstance(v, str)]
+            else:
+                found += commits(value)
+    elif isinstance(result, list):
+        for value in result:
+            found += commits(value)
+    return list(dict.fromkeys(found))
+
+
 def report(root: Path = ROOT) -> dict[str, dict]:
-    """{result name: {"git", "fresh", "changed"}} for every result JSON."""
+    """{result name: {"git", "fresh", "changed"}} for every result JSON ("git": its own commit)."""
     out = {}
     for path in sorted((root / "bench" / "results").glob("*.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
-        commit = result.get("git", "unknown")
-        changed = changed_since(commit, code_path(path.stem, root), root)
-        out[path.stem] = {"git": commit, "fresh": not changed, "changed": changed}
+        files = code_path(path.stem, root)
+        changed = sorted({f for c in commits(result) or ["unknown"] for f in changed_since(c, files, root)})
+        out[path.stem] = {"git": result.get("git", "unknown"), "fresh": not changed, "changed": changed}
     return out
 
 

@@ -63,3 +63,14 @@ def test_the_projects_own_benchmarks_have_code_paths():
     assert {"bench/quality.py", "tagging/evaluate.py", "tagkg/cli.py", "bench/graph.sh"} <= quality
     faiss = code_path("faiss_ann")
     assert "bench/faiss_ann.py" in faiss and not any(f.startswith("api/") for f in faiss)
+
+
+def test_a_result_assembled_from_several_runs_is_fresh_only_if_every_run_is(tmp_path):
+    rev = _repo(tmp_path)
+    _commit(tmp_path, "pkg/helper.py", "X = 1\n")
+    new = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    (tmp_path / "bench" / "results" / "a.json").write_text(json.dumps(
+        {"git": new, "runs": {"big": {"git": f"{new},{rev}"}, "small": {"stage_git": {"load": new}}}}))
+    assert report(tmp_path)["a"]["changed"] == ["pkg/helper.py"]
+    (tmp_path / "bench" / "results" / "a.json").write_text(json.dumps({"git": new, "runs": {"big": {"git": new}}}))
+    assert report(tmp_path)["a"]["fresh"]
