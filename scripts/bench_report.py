@@ -64,9 +64,6 @@ def _generic_section(r: dict) -> list[str]:
 
 
 def _gnn_section(r: dict) -> list[str]:
-    if "table" not in r:
-        return ["The earlier one-seed run of bench/gnn.py at 100k videos, before the click-coverage grid "
-                "(its commit's code):", ""] + _generic_section(r)
     c = r["corpus"]
     covs = [str(x) for x in r["coverages"]]
     lines = [f"{c['videos']:,} demo videos, {c['test_videos_measured']:,} held-out videos ({c['test_pairs']:,} gold "
