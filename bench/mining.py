@@ -1,9 +1,14 @@
-"""Mining benchmark: hide 20% of the demo library's phrase tags, mine the corpus, find them again.
+"""Mining benchmark: hide 20% of the demo library's phrase tags and 20% of its atomic tags, mine the corpus,
+find them again, beside the frequency and PMI baselines a user would write first.
 
 Gold: the hidden tags (name and aliases). N = number hidden; precision@N counts top-N candidates
 whose key is a gold key; recall counts hidden tags with any key among the candidates (all of them,
-or the top N). Reported for each pipeline alone (its own candidates, by its own score) and merged.
-The hidden tags reach no model: they are simply absent from the library given to mining.
+or the top N), overall and per kind (atomic, phrase). Reported for each pipeline alone (its own candidates,
+by its own score), merged, and for the baselines of bench/mining_real.py on the same documents: jieba word
+frequency, character n-gram frequency and n-gram NPMI (keys already in the given library dropped).
+The hidden tags reach no model: they are simply absent from the library given to mining. The corpus's text is
+generated from the library's own phrase patterns, so these figures are optimistic (bench/mining_real.py is the
+real-text check).
 
 usage: python -m bench.mining [--videos 100000] [--seed 0] [--hide 0.2]
 """
@@ -45,9 +50,12 @@ def docs(folder, seen: dict):
 
 
 def split_library(tags: list[dict], share: float, seed: int) -> tuple[list[dict], list[dict]]:
-    """(library given to mining, hidden phrase tags): a seeded random `share` of the phrase tags."""
-    phrases = sorted(t["id"] for t in tags if t["kind"] == "phrase")
-    hidden = set(random.Random(f"{seed}:mining-hide").sample(phrases, round(share * len(phrases))))
+    """(library given to mining, hidden tags): a seeded random `share` of the phrase tags and, under its own
+    seed, the same share of the atomic tags."""
+    hidden: set[str] = set()
+    for kind, salt in (("phrase", "mining-hide"), ("atomic", "mining-hide-atomic")):
+        ids = sorted(t["id"] for t in tags if t["kind"] == kind)
+        hidden |= set(random.Random(f"{seed}:{salt}").sample(ids, round(share * len(ids))))
     return [t for t in tags if t["id"] not in hidden], [t for t in tags if t["id"] in hidden]
 
 
@@ -56,14 +64,36 @@ def keys_of(tag: dict) -> set[str]:
 
 
 def evaluate(ranked: list[dict], hidden: list[dict], gold: set[str]) -> dict:
-    """precision@N, recall in the top N and in the full list, for candidates ranked best first."""
+    """precision@N, recall in the top N and in the full list (overall and per kind of hidden tag), for
+    candidates ranked best first."""
     n = len(hidden)
     top = {c["key"] for c in ranked[:n]}
     every = {c["key"] for c in ranked}
+    found = lambda tags, keys: round(sum(bool(keys_of(t) & keys) for t in tags) / len(tags), 4) if tags else None  # noqa: E731
+    by_kind = {kind: [t for t in hidden if t["kind"] == kind] for kind in ("atomic", "phrase")}
     return {"candidates": len(ranked), "n": n,
             "precision_at_n": round(sum(c["key"] in gold for c in ranked[:n]) / n, 4) if n else None,
-            "recall_at_n": round(sum(bool(keys_of(t) & top) for t in hidden) / n, 4) if n else None,
-            "recall": round(sum(bool(keys_of(t) & every) for t in hidden) / n, 4) if n else None}
+            "recall_at_n": found(hidden, top), "recall": found(hidden, every),
+            "by_kind": {kind: {"hidden": len(ts), "recall_at_n": found(ts, top), "recall": found(ts, every)}
+                        for kind, ts in by_kind.items()}}
+
+
+def baselines(texts: list[str], given_keys: set[str], hidden: list[dict], gold: set[str]) -> tuple[dict, dict]:
+    """({baseline: evaluate(...)}, {baseline: seconds}): bench/mining_real.py's frequency and PMI lists over the
+    same documents, keys of the given library dropped."""
+    from bench.mining_real import char_ngrams, jieba_frequency, ngram_frequency, ngram_npmi, ranked_keys
+
+    out, seconds = {}, {}
+    t = time.perf_counter()
+    out["jieba_frequency"] = ranked_keys(jieba_frequency(texts), given_keys)
+    seconds["jieba_frequency"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    counts, chars = char_ngrams(texts)
+    out["ngram_frequency"] = ranked_keys(ngram_frequency(counts), given_keys)
+    out["ngram_npmi"] = ranked_keys(ngram_npmi(counts, chars), given_keys)
+    seconds["ngrams_frequency_and_npmi"] = round(time.perf_counter() - t, 1)
+    del counts
+    return {k: evaluate([{"key": key} for key in keys], hidden, gold) for k, keys in out.items()}, seconds
 
 
 def trending_recall(folder, hidden: list[dict], cands: list[dict], now: date) -> dict:
@@ -148,10 +178,12 @@ def main(argv=None) -> None:
         own = sorted((c for c in cands if p in c["pipelines"]), key=lambda c: (-c["scores"][p], c["key"]))
         results[p] = evaluate(own, hidden, gold)
     both = sum(len(c["pipelines"]) > 1 for c in cands)
+    base, base_s = baselines([d["text"] for d in docs(folder, {})], given_keys, hidden, gold)
     report = {
         "corpus": {"videos": args.videos, "seed": args.seed, "tags": len(tags), "phrase_tags":
-                   sum(t["kind"] == "phrase" for t in tags), "hidden": len(hidden)},
-        "results": results, "found_by_both": both, "trending": trending_recall(folder, hidden, cands, seen["last"]),
+                   sum(t["kind"] == "phrase" for t in tags), "hidden": len(hidden),
+                   "hidden_atomic": sum(t["kind"] == "atomic" for t in hidden)},
+        "results": results, "baselines": base, "baseline_seconds": base_s, "found_by_both": both, "trending": trending_recall(folder, hidden, cands, seen["last"]),
         "seconds": round(seconds, 1), "peak_memory_gb": round(peak_gb, 3), "ru_maxrss_main_gb": round(maxrss_gb, 3),
         "targets": TARGETS,
         "met": {"precision_at_n": results["merged"]["precision_at_n"] >= TARGETS["precision_at_n"],
@@ -160,7 +192,7 @@ def main(argv=None) -> None:
                          for c in cands[:20]],
     }
     path = write_result("mining" if args.videos == 100_000 else f"mining-{args.videos}", report)
-    print(f"{path}\n" + "\n".join(f"{p:>10}: {r}" for p, r in results.items())
+    print(f"{path}\n" + "\n".join(f"{p:>16}: {r}" for p, r in {**results, **base}.items())
           + f"\ntime {seconds:.1f}s, peak {peak_gb:.2f} GB, trending {report['trending']}")
 
 
