@@ -116,6 +116,11 @@ def _git(root: Path, *args: str) -> str:
     return out.stdout
 
 
+def head(root: Path = ROOT) -> str:
+    """HEAD's short commit id."""
+    return _git(root, "rev-parse", "--short", "HEAD").strip()
+
+
 def changed_since(commit: str, files: set[str], root: Path = ROOT) -> list[str]:
     """Files of `files` that differ between `commit` and HEAD (a -dirty commit counts as stale: [\"(dirty run)\"])."""
     if commit.endswith("-dirty"):
@@ -158,11 +163,11 @@ def main(argv=None) -> None:
     ap.add_argument("--strict", action="store_true", help="exit 1 when a result is stale")
     args = ap.parse_args(argv)
     rep = report()
-    head = _git(ROOT, "rev-parse", "--short", "HEAD").strip()
+    at = head()
     for name, r in rep.items():
         state = "fresh" if r["fresh"] else f"STALE ({len(r['changed'])} files: {', '.join(r['changed'][:5])}" \
                                              f"{', ...' if len(r['changed']) > 5 else ''})"
-        print(f"{name:28s} {r['git']:>10s} -> {head}: {state}")
+        print(f"{name:28s} {r['git']:>10s} -> {at}: {state}")
     if args.strict and not all(r["fresh"] for r in rep.values()):
         sys.exit(1)
 

@@ -10,7 +10,6 @@ measured is named as missing, never filled in.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -178,10 +177,10 @@ def render(res: dict, fresh: dict, head: str) -> str:
 
 
 def main() -> None:
-    from bench.freshness import report
+    from bench.freshness import head as current_head, report
 
     res = {name: json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8")) for name in SOURCES}
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    head = current_head(ROOT)
     OUT.write_text(render(res, report(ROOT), head), encoding="utf-8")
     print(f"wrote {OUT}", file=sys.stderr)
 
