@@ -1,7 +1,8 @@
 """Media ingest benchmark: 30-second 720p H.264 clips with burned-in and track subtitles, up to 8 keyframes
 each, through `media.ingest.ingest` into a private Neo4j: videos/s overall and per stage (decode, OCR,
 visual, write), peak memory and its growth over the run, with OCR on, OCR off, and OCR off with the faster
-key-frame scan. Baselines in the same run: decoding the same files with PyAV alone (every frame, nothing else;
+key-frame scan (every run but that one with the default scan, 'auto'), and the share of the rendered scene
+cuts each run's keyframes found. Baselines in the same run: decoding the same files with PyAV alone (every frame, nothing else;
 and only the frames the full scan decodes: no B-frames). OCR is scored against the text each clip renders.
 
 The clips are rendered (demo/clips.py): nothing measured here says anything about tagging quality.
@@ -14,6 +15,7 @@ import argparse
 import os
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import av
@@ -100,6 +102,20 @@ def decode_only(files: list[Path], skip: str = "DEFAULT") -> dict:
     return {"videos": len(files), "frames": frames, "seconds": round(dt, 2), "videos_per_s": round(len(files) / dt, 3)}
 
 
+def cuts_found(graph, prefix: str) -> dict:
+    """The rendered cuts (every SECONDS / SCENES) that a run's keyframes found: a cut keyframe within a second
+    after the cut; spurious: cut keyframes after no rendered cut."""
+    cuts = [j * SECONDS / SCENES for j in range(1, SCENES)]
+    rows = graph.query("MATCH (v:Video)-[:HAS_KEYFRAME]->(k) WHERE v.id STARTS WITH $p AND k.cut > 0 "
+                       "RETURN v.id AS id, collect(k.t) AS ts", p=prefix)
+    videos = graph.query("MATCH (v:Video) WHERE v.id STARTS WITH $p RETURN count(v) AS n", p=prefix)[0]["n"]
+    ts = {r["id"]: r["ts"] for r in rows}
+    found = sum(any(0 <= t - c <= 1.0 for t in v) for v in ts.values() for c in cuts)
+    spurious = sum(not any(0 <= t - c <= 1.0 for c in cuts) for v in ts.values() for t in v)
+    return {"cuts": len(cuts) * videos, "found": found, "recall": round(found / max(1, len(cuts) * videos), 3),
+            "spurious": spurious}
+
+
 def run(graph, s: Settings, files: list[Path], prefix: str, workers: int = 1, **kw) -> dict:
     """Ingest the files as `tagkg ingest` does (a fresh id prefix, so nothing is skipped), sampling RSS after each."""
     from media.ingest import Ingester, IngestReport, discover
@@ -123,7 +139,7 @@ def run(graph, s: Settings, files: list[Path], prefix: str, workers: int = 1, **
             "stage_videos_per_s": {k: round(n / v, 2) for k, v in report.stages.items() if v > 0},
             "peak_rss_mb": round(max(rss)), "rss_after_first_quarter_mb": round(rss[quarter - 1]),
             "rss_growth_after_first_quarter_mb": round(rss[-1] - rss[quarter - 1], 1),
-            "near_duplicate_links": report.near_duplicates}
+            "near_duplicate_links": report.near_duplicates, "scene_cuts": cuts_found(graph, prefix)}
 
 
 def main() -> None:
@@ -146,6 +162,9 @@ def main() -> None:
     base = decode_only(files)
     refs = decode_only(files, "NONREF")
     w = default_workers()
+    from media.keyframes import resolve_scan
+    from media.limits import Limits
+    auto = Counter(resolve_scan(str(f), SECONDS, Limits(), "auto") for f in files)
     runs = {"ocr_on": run(graph, s, files, "bench_ocr_", w),
             "ocr_on_one_worker": run(graph, s, files, "bench_ocr1_", 1),
             "ocr_off": run(graph, s, files, "bench_noocr_", w, use_ocr=False),
@@ -159,7 +178,9 @@ def main() -> None:
     result = {
         "clips": {"n": len(files), "seconds": SECONDS, "fps": FPS, "size": list(SIZE), "codec": "h264",
                   "scenes": SCENES, "subtitles": "burned in + SRT track", "mean_mb": round(size_mb / len(files), 2),
-                  "render_s": round(render_s, 1), "keyframes_mean": frames["mean"], "keyframes_max": frames["max"]},
+                  "render_s": round(render_s, 1), "keyframes_mean": frames["mean"], "keyframes_max": frames["max"],
+                  # the scan 'auto' chose per clip (x264's defaults: key frames at most cuts, 10 s apart else)
+                  "auto_scan": dict(auto)},
         "baseline_decode_only": base,
         "baseline_decode_refs_only": refs,
         "runs": runs,

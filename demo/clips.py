@@ -78,11 +78,13 @@ def text_layer(size: tuple[int, int], title: str, subtitle: str) -> Image.Image:
 
 def render(path: Path, scenes: list[tuple], cues: list[Cue], *, title: str = "",
            size: tuple[int, int] = (640, 360), fps: int = 10, bitrate: int | None = None,
-           subtitle_track: bool = False, burn: bool = True, codec: str = "libx264") -> Path:
+           subtitle_track: bool = False, burn: bool = True, codec: str = "libx264",
+           options: dict | None = None) -> Path:
     """Encode a clip: scenes (photo, seconds[, zoom, flip, dy]) cut hard one after another, slow pans, text burned in.
 
     subtitle_track adds the cues as an SRT stream (the container must be .mkv); bitrate (bits/s)
-    re-encodes the same frames at another quality, for near-duplicate tests."""
+    re-encodes the same frames at another quality, for near-duplicate tests; options go to the encoder
+    (e.g. {"x264-params": "scenecut=0:keyint=40"}: a fixed GOP that marks no cut)."""
     path = Path(path)
     w, h = size
     out = av.open(str(path), "w")
@@ -91,7 +93,7 @@ def render(path: Path, scenes: list[tuple], cues: list[Cue], *, title: str = "",
     stream.width, stream.height = w, h
     stream.pix_fmt = "yuv420p"
     if codec == "libx264":
-        stream.options = {"preset": "veryfast"}
+        stream.options = {"preset": "veryfast", **(options or {})}
     if bitrate:
         stream.bit_rate = bitrate
     sub_stream = srt_packets = None

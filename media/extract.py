@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from media import hashes, ocr, subtitles, visual
-from media.keyframes import Keyframe, extract_keyframes
+from media.keyframes import Keyframe, extract_keyframes, resolve_scan
 from media.limits import Limits, MediaError
 from media.probe import Probe, probe
 
@@ -68,12 +68,13 @@ class Timer:
 
 
 def extract(path: Path, limits: Limits, *, use_ocr: bool = True, cover: Path | None = None,
-            asr_plugin=None, scan: str = "all") -> MediaRecord:
+            asr_plugin=None, scan: str = "auto") -> MediaRecord:
     """Everything tagkg reads from one video file; MediaError(stage, reason) when a stage cannot go on."""
     path = Path(path)
     timer = Timer()
     with timer.stage("decode"):
         p = probe(path, limits)
+        scan = resolve_scan(str(path), p.duration_s, limits, scan)     # recorded: which scan this file got
         kfs = extract_keyframes(str(path), p.duration_s, limits, scan)
         if cover is not None:
             kfs = [Keyframe(0.0, _image(cover, limits), cover=True)] + [k for k in kfs if not k.cover][: limits.max_keyframes - 1]

@@ -147,7 +147,7 @@ def record_row(rec: MediaRecord, video_id: str, sha: str, thumbs: list[str], bas
 class Ingester:
     """Holds what every file of a run shares: limits, the models (loaded on first use), stored hashes."""
 
-    def __init__(self, graph, settings, limits: Limits = Limits(), *, use_ocr: bool = True, scan: str = "all",
+    def __init__(self, graph, settings, limits: Limits = Limits(), *, use_ocr: bool = True, scan: str = "auto",
                  asr_plugin=None, id_prefix: str = ""):
         self.graph, self.settings, self.limits, self.id_prefix = graph, settings, limits, id_prefix
         self.use_ocr, self.scan, self.asr_plugin = use_ocr, scan, asr_plugin
@@ -260,7 +260,7 @@ class Ingester:
 
 
 def ingest(graph, settings, paths: list[Path], *, limits: Limits = Limits(), use_ocr: bool = True,
-           scan: str = "all", rejects_path: Path | None = None, progress: bool = True,
+           scan: str = "auto", rejects_path: Path | None = None, progress: bool = True,
            asr_plugin=None, id_prefix: str = "", workers: int = 0) -> IngestReport:
     """Ingest files and folders; every file is ingested, skipped (same content stored) or rejected.
     workers: files extracted at once (0: one per CPU core)."""

@@ -25,6 +25,7 @@ class Limits:
     scene_fps: float = 4.0                # frames a second compared for scene cuts in a full scan
     scene_threshold: float = 0.12         # mean absolute difference (0..1) of small grey frames at a cut
     min_scene_s: float = 1.0              # cuts closer than this to the previous one are ignored
+    auto_max_key_gap_s: float = 2.0       # scan='auto': key frames at most this far apart show every cut
     max_frames_in_folder: int = 64        # a frame folder: images kept, evenly spread
     max_subtitle_chars: int = 50_000      # matches the asr field's limit
     analysis_side: int = 720              # keyframes are kept with their short side at most this (720p) for OCR

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,6 +36,12 @@ class MergedLine:
     conf: float = 0.0
 
 
+# One recognition at a time in a process: on the 2-core bench machine two threads running the one-thread ONNX
+# sessions at once took 3.7 s for what one thread did in 2.7 s in turn (and held a second set of buffers), so
+# ingest workers overlap OCR with the other stages of other files (decoding, the CNN, writes) instead.
+_RUN = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _engine():
     from rapidocr_onnxruntime import RapidOCR
@@ -52,6 +59,12 @@ def read_frames(frames: list[np.ndarray]) -> list[list[OcrLine]]:
     Lines are found frame by frame, then all frames' lines recognised together: the recogniser pads each
     batch to its widest line, and lines sorted by width across frames (titles with titles) need less."""
     engine = _engine()
+    with _RUN:
+        found = _read(engine, frames)
+    return [sorted(lines, key=lambda line: (line.box[0][1], line.box[0][0])) for lines in found]
+
+
+def _read(engine, frames: list[np.ndarray]) -> list[list[OcrLine]]:
     crops, where = [], []
     for i, rgb in enumerate(frames):
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])    # the engine expects BGR
@@ -63,7 +76,7 @@ def read_frames(frames: list[np.ndarray]) -> list[list[OcrLine]]:
         text = clean(text)
         if text and float(conf) >= MIN_CONF:
             out[i].append(OcrLine(text, [[int(round(x)), int(round(y))] for x, y in box], round(float(conf), 4)))
-    return [sorted(lines, key=lambda line: (line.box[0][1], line.box[0][0])) for lines in out]
+    return out
 
 
 def _detect(engine, bgr: np.ndarray) -> list[np.ndarray]:

@@ -76,8 +76,9 @@ def load_cmd(ctx, kind, file, fmt, batch_size, rejects, progress) -> None:
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--ocr/--no-ocr", default=True, show_default=True, help="Read on-screen text of the keyframes.")
-@click.option("--scan", type=click.Choice(["all", "keyframes"]), default="all", show_default=True,
-              help="Find scene cuts among all frames (4 a second) or only the stream's key frames (faster).")
+@click.option("--scan", type=click.Choice(["auto", "all", "keyframes"]), default="auto", show_default=True,
+              help="Find scene cuts among all frames (4 a second), only the stream's key frames (several times "
+                   "faster), or auto: key frames where their spacing shows every cut (README, 'Real video in').")
 @click.option("--max-keyframes", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--tag/--no-tag", default=True, show_default=True, help="Tag the ingested videos at once.")
 @click.option("--workers", type=click.IntRange(0, 64), default=0, show_default=True,

@@ -10,7 +10,7 @@ from demo.clips import char_accuracy
 from media import hashes, ocr, subtitles, visual
 from media.asr import describe, load_plugin
 from media.extract import extract
-from media.keyframes import extract_keyframes
+from media.keyframes import choose_scan, extract_keyframes, key_times, resolve_scan
 from media.limits import Limits
 from media_clips import SMALL, scenes_clip
 
@@ -27,6 +27,36 @@ def test_keyframes_at_scene_cuts(tmp_path):
     # the cap keeps the strongest cuts
     capped = extract_keyframes(str(clip), 8.0, replace(LIMITS, max_keyframes=2))
     assert len(capped) == 2 and capped[0].cover and capped[1].cut == max(k.cut for k in kfs)
+
+
+def test_choose_scan_trusts_only_dense_key_frames():
+    assert choose_scan([0.0, 1.0, 2.0, 3.0], 4.0, LIMITS) == "keyframes"           # a 1 s GOP
+    assert choose_scan([0.0, 2.0, 4.0], 6.5, LIMITS) == "all"                      # the end is 2.5 s after the last
+    assert choose_scan([0.0, 3.7, 7.5, 10.0, 11.2], 12.0, LIMITS) == "all"         # uneven, but far apart
+    assert choose_scan([0.0], 1.5, LIMITS) == "all"                                # one key frame shows nothing
+
+
+def test_auto_scan_on_real_streams(tmp_path):
+    """A 1 s GOP: auto takes the key-frame scan, each cut seen within a second at most. x264's own key frames (it left
+    the cut at 2 s unmarked in this clip) and a fixed 4 s GOP: the full scan, which finds all three cuts."""
+    photos, lines = ("chelsea", "rocket", "coffee", "astronaut"), ("今天带大家去杭州西湖", "断桥残雪真的太美了", "红烧肉", "连衣裙")
+    dense = scenes_clip(tmp_path / "dense.mp4", photos=photos, seconds=2.5,
+                        options={"x264-params": "scenecut=0:keyint=10:min-keyint=10"})
+    assert key_times(str(dense)) == [float(t) for t in range(10)]
+    assert resolve_scan(str(dense), 10.0, LIMITS, "auto") == "keyframes"
+    found = [k.t for k in extract_keyframes(str(dense), 10.0, LIMITS, "auto") if k.cut > 0]
+    # every cut seen at the next key frame (a pan compared over a whole second may add a frame, never loses one)
+    assert all(any(0 <= t - c <= 1.0 for t in found) for c in (2.5, 5.0, 7.5)) and len(found) <= 4
+    for name, options, keys in (("x264.mp4", None, [0.0, 4.0, 6.0]),
+                                ("fixed.mp4", {"x264-params": "scenecut=0:keyint=40:min-keyint=40"}, [0.0, 4.0])):
+        clip = scenes_clip(tmp_path / name, photos=photos, seconds=2.0, lines=lines, title="周末旅行vlog",
+                           size=(640, 360), options=options)
+        assert key_times(str(clip)) == keys and resolve_scan(str(clip), 8.0, LIMITS, "auto") == "all"
+        found = [k.t for k in extract_keyframes(str(clip), 8.0, LIMITS, "auto") if k.cut > 0]
+        assert len(found) == 3 and all(0 <= t - c <= 1 / LIMITS.scene_fps + 1e-6 for t, c in zip(found, (2.0, 4.0, 6.0)))
+        missed = [k.t for k in extract_keyframes(str(clip), 8.0, LIMITS, "keyframes") if k.cut > 0]
+        assert missed == [k for k in keys if k > 0]      # the key-frame scan sees cuts at key frames only
+        assert extract(clip, LIMITS, use_ocr=False).scan == "all"
 
 
 def test_keyframes_evenly_spread_without_cuts(tmp_path):
