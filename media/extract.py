@@ -68,14 +68,15 @@ class Timer:
 
 
 def extract(path: Path, limits: Limits, *, use_ocr: bool = True, cover: Path | None = None,
-            asr_plugin=None, scan: str = "auto") -> MediaRecord:
-    """Everything tagkg reads from one video file; MediaError(stage, reason) when a stage cannot go on."""
+            asr_plugin=None, scan: str = "auto", threads: int = 0) -> MediaRecord:
+    """Everything tagkg reads from one video file; MediaError(stage, reason) when a stage cannot go on.
+    threads: decoder threads (0: FFmpeg's choice)."""
     path = Path(path)
     timer = Timer()
     with timer.stage("decode"):
         p = probe(path, limits)
         scan = resolve_scan(str(path), p.duration_s, limits, scan)     # recorded: which scan this file got
-        kfs = extract_keyframes(str(path), p.duration_s, limits, scan)
+        kfs = extract_keyframes(str(path), p.duration_s, limits, scan, threads)
         if cover is not None:
             kfs = [Keyframe(0.0, _image(cover, limits), cover=True)] + [k for k in kfs if not k.cover][: limits.max_keyframes - 1]
         if not kfs:

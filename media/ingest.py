@@ -153,6 +153,7 @@ class Ingester:
         self.use_ocr, self.scan, self.asr_plugin = use_ocr, scan, asr_plugin
         self.media_dir = Path(settings.data_dir) / "media"
         self._hashes: HashIndex | None = None
+        self.decode_threads = 0       # FFmpeg's choice; run() sets one a file when it extracts several at once
         # one intra-op thread, as the tagger does: 8 keyframes took 1.4 s with one and 4.2 s with two (loaded machine)
         torch.set_num_threads(1)
 
@@ -167,7 +168,7 @@ class Ingester:
     def extract(self, item: Item) -> MediaRecord:
         if item.kind == "video":
             return extract(item.path, self.limits, use_ocr=self.use_ocr, cover=item.cover,
-                           asr_plugin=self.asr_plugin, scan=self.scan)
+                           asr_plugin=self.asr_plugin, scan=self.scan, threads=self.decode_threads)
         return extract_images(item.frames, self.limits, title=item.path.stem, use_ocr=self.use_ocr)
 
     def thumbnails(self, video_id: str, rec: MediaRecord) -> list[str]:
@@ -204,7 +205,9 @@ class Ingester:
     def run(self, items: list[Item], report: IngestReport, workers: int = 1):
         """Ingest items in order, yielding (item, video id or None, error or None) as each is done. With
         workers > 1, that many items are extracted at once (decoding, OCR and the CNN release the GIL and
-        each runs one thread) while stores stay in order, one at a time: at most workers + 1 records in memory."""
+        each runs one thread; OCR one file at a time, media/ocr.py) while stores stay in order, one at a time: at most workers + 1 records in memory."""
+        self.decode_threads = 1 if workers > 1 else 0
+
         def guarded(item):
             try:
                 return self.prepare(item), None

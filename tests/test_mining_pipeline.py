@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from mining.autophrase import mine_autophrase
+from mining.autophrase import mine_autophrase, tag_features
 from mining.corpus import build_corpus, make_tokenizer
 from mining.library import build_library
 from mining.ngrams import build_ngrams
@@ -66,6 +66,18 @@ def test_classifier_ranks_unknown_phrases_above_fragments():
     assert np.mean([score[h] for h in hidden]) > 3 * np.mean([score[f] for f in fragments])
     red = next(c for c in cands if c["name"] in hidden)
     assert len(red["components"]) == 2 and {"quality", "pmi", "left_entropy"} <= set(red["evidence"])
+
+
+def test_a_single_token_is_not_judged_by_its_own_library_membership():
+    """For one token, "is an atomic tag" is the label itself: the tag stage sees the same features for a
+    library word and an equally long word missing from the library; a phrase keeps its components' evidence."""
+    tags, _, _ = toy()
+    lib = build_library(tags)
+    tok = make_tokenizer(lib.user_words)
+    phrase_tokens = [(p, tok.lcut(normalize(p["name"]))) for p in lib.phrases]
+    x = tag_features([["红色"], ["棕色"], ["红色", "卫衣"], ["棕色", "卫衣"]], lib, phrase_tokens)
+    assert (x[0] == x[1]).all()
+    assert x[2][1] == 2 and x[3][1] == 1          # atomic components of a two-token n-gram still count
 
 
 def test_mine_finds_the_hidden_phrases_with_both_pipelines():
