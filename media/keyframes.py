@@ -39,14 +39,16 @@ def signature(grey: np.ndarray) -> np.ndarray:
 
 def frame_signature(frame) -> np.ndarray:
     """The SIG_H x SIG_W grey signature of a decoded frame. For 8-bit planar YUV the luma plane is the grey
-    image already: block means of every other pixel of it cost a fraction of swscale's resize to 32x18
+    image already: block means of a grid of its pixels cost a fraction of swscale's resize to 32x18
     (which halved a full scan's speed); other pixel formats go through swscale."""
     h, w = frame.height, frame.width
-    if frame.format.name in YUV8 and h >= 2 * SIG_H and w >= 2 * SIG_W:
+    if frame.format.name in YUV8 and h >= SIG_H and w >= SIG_W:
         plane = frame.planes[0]
         y = np.frombuffer(plane, np.uint8).reshape(h, plane.line_size)[:, :w]
-        bh, bw = h // SIG_H // 2, w // SIG_W // 2           # block size in the subsampled plane
-        y = y[: bh * 2 * SIG_H: 2, : bw * 2 * SIG_W: 2]       # (SIG_H*bh, SIG_W*bw)
+        # every step-th pixel, about 8x8 of them a block: a 720p block is 40x40 pixels
+        step = max(1, min(h // (8 * SIG_H), w // (8 * SIG_W)))
+        bh, bw = h // SIG_H // step, w // SIG_W // step       # block size in the subsampled plane
+        y = y[: bh * step * SIG_H: step, : bw * step * SIG_W: step]   # (SIG_H*bh, SIG_W*bw)
         mean = y.reshape(SIG_H, bh, SIG_W, bw).mean((1, 3), dtype=np.float32).ravel()
         if frame.format.name.startswith("yuvj"):          # full-range luma
             return mean / 255.0
