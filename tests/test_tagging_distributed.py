@@ -36,13 +36,14 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ray_cluster():
-    """A local Ray cluster with its own temp folder (random ports), stopped afterwards."""
+    """A local Ray cluster with its own temp folder (random ports), stopped afterwards; yields its address_info
+    (gcs_address, session_dir, ...)."""
     import ray
 
     temp = f"/tmp/tagkg-ray-{uuid.uuid4().hex[:8]}"
-    ray.init(num_cpus=2, object_store_memory=128 * 2 ** 20, include_dashboard=False, log_to_driver=False,
-             _temp_dir=temp)
-    yield ray
+    context = ray.init(num_cpus=2, object_store_memory=128 * 2 ** 20, include_dashboard=False,
+                       log_to_driver=False, _temp_dir=temp)
+    yield context.address_info
     ray.shutdown()
 
 
@@ -95,3 +96,32 @@ def test_a_killed_worker_loses_nothing_and_reruns_are_idempotent(graph, ns, corp
     single = tag_all(graph, tag_settings, prefix=ns, progress=False)
     assert single["videos"] == N_VIDEOS and single["has_tag_written"] == len(after_kill)
     assert edges(graph, ns) == after_kill
+
+
+def test_the_cli_joins_a_running_cluster_at_its_address(graph, ns, corpus, settings, tmp_path, ray_cluster):
+    """`tagkg tag-all --ray ADDRESS` in its own process, as a user points it at a cluster: the job's actors run on
+    that cluster (their logs land in its session folder, not in a new local Ray's), and the edges it writes are
+    those single-process tag-all writes."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tagging.tagger import tag_all
+
+    tag_settings = model_settings(settings, tmp_path)
+    write_tags_and_videos(graph, ns, corpus)
+    logs = Path(ray_cluster["session_dir"]) / "logs"
+    before = set(logs.glob("worker-*"))
+    env = {**os.environ, "TAGKG_DATA_DIR": str(tag_settings.data_dir)}
+    cli = [sys.executable, "-m", "tagkg.cli", "tag-all", "--ray", ray_cluster["gcs_address"], "--workers", "2",
+           "--range-size", "30", "--prefix", ns, "--no-progress"]
+    done = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["videos"] == N_VIDEOS and result["ranges"] == N_VIDEOS // 30 and result["workers"] == 2
+    assert any("TagRanges" in p.read_text(errors="replace") for p in set(logs.glob("worker-*")) - before)
+    by_cli = edges(graph, ns)
+    assert by_cli
+    single = tag_all(graph, tag_settings, prefix=ns, progress=False)
+    assert single["has_tag_written"] == len(by_cli) and edges(graph, ns) == by_cli
