@@ -13,6 +13,10 @@ gnn/inductive.py embeds them from their text and their text-kNN stored videos, t
 R@1/5/20 and mean rank of 1,000 held-out videos' gold tags among all approved tags, like the source system.
 Reads the corpus files directly (gnn.export.export_files). --timing-videos trains the default config once on
 that many videos for the training-time target.
+The full grid takes longer than a working session on a 2-core machine (about 4.5 h), so every finished run is
+appended to bench/tmp/RESULT-runs.jsonl with its commit, and a rerun with the same corpus size and epochs reuses
+the runs whose code path has not changed since their commit (bench.freshness), doing only the rest; each run in
+the JSON names its commit, so freshness checks them all. The journal is removed once the result is written.
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from bench.common import RESULTS, TMP, write_result
+from bench.common import RESULTS, TMP, _git_rev, write_result
+from bench.freshness import changed_since, code_path
 from bench.load import corpus
 from gnn.build_graph import features
 from gnn.evaluate import rank_metrics, score_metrics
@@ -112,6 +117,17 @@ def run_variant(data, feats, sp, sim, cfg: TrainConfig) -> dict:
             "cosine_stored_adhoc": {"mean": round(float(cos.mean()), 4), "p05": round(float(np.quantile(cos, .05)), 4)},
             "epoch": selected(history)["epoch"], "train_s": round(train_s, 1),
             "_model": (model, emb, x)}
+
+
+def reusable_runs(path, key: dict) -> dict[tuple, dict]:
+    """{(variant, seed, coverage): run} from an interrupted grid's journal: same key (corpus size, epochs) and no
+    file of the benchmark's code path changed since the run's commit."""
+    if not path.exists():
+        return {}
+    files = code_path("gnn")
+    runs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(r["variant"], r["seed"], r["coverage"]): r for r in runs
+            if r.pop("key") == key and not changed_since(r["git"], files)}
 
 
 def embed_latency(emb: Inductive, x: np.ndarray, rows: np.ndarray) -> dict:
@@ -225,16 +241,27 @@ def main(argv=None) -> None:
     details, latency = [], None
     grid = [(s, cov, name) for s in args.seeds for name in args.variants
             for cov in (args.coverages if name != "b_two_tower" else [None])]
+    key = {"videos": args.videos, "epochs": args.epochs}
+    log = TMP / f"{args.result}-runs.jsonl"
+    done = reusable_runs(log, key)
+    tqdm.write(f"reusing {sum(k in done for k in ((n, s, c) for s, c, n in grid))} of {len(grid)} runs from {log}")
     for seed, cov, name in tqdm(grid, desc="variants", unit="run"):
-        cfg = replace(base, seed=seed, click_coverage=1.0 if cov is None else cov, **GRAPH_VARIANTS[name])
-        r = run_variant(data, feats, sp, sim, cfg)
-        model, emb, x = r.pop("_model")
-        if name == "d_gnn_full" and latency is None:
-            latency = embed_latency(emb, x, np.unique(sp.test_pairs[:, 0])[:310])
+        r = done.get((name, seed, cov))
+        if r is None:
+            cfg = replace(base, seed=seed, click_coverage=1.0 if cov is None else cov, **GRAPH_VARIANTS[name])
+            r = run_variant(data, feats, sp, sim, cfg)
+            model, emb, x = r.pop("_model")
+            r = {"variant": name, "seed": seed, "coverage": cov, "git": _git_rev(), **r}
+            if name == "d_gnn_full" and latency is None:
+                r["inductive_latency"] = embed_latency(emb, x, np.unique(sp.test_pairs[:, 0])[:310])
+            with log.open("a", encoding="utf-8") as f:
+                f.write(json.dumps({**r, "key": key}, ensure_ascii=False) + "\n")
+        measured = r.pop("inductive_latency", None)
+        latency = latency or measured
         for c in (args.coverages if cov is None else [cov]):
             add(f"{name}/stored", c, r["stored"])
             add(f"{name}/adhoc", c, r["adhoc"])
-        details.append({"variant": name, "seed": seed, "coverage": cov, **r})
+        details.append(r)
         tqdm.write(json.dumps(details[-1]))
     table = {name: {cov: mean_std(ms) for cov, ms in per.items()} for name, per in runs.items()}
     png = RESULTS / f"{args.result}-coverage.png"
@@ -250,6 +277,7 @@ def main(argv=None) -> None:
         result["training_time"] = {"videos": 100_000, "met": None, "note": "not measured in this run (--timing-videos)"}
     result["peak_rss_mb"] = peak_mb()
     path = write_result(args.result, result)
+    log.unlink(missing_ok=True)
     print(f"wrote {path}")
 
 
