@@ -14,7 +14,8 @@ R@1/5/20 and mean rank of 1,000 held-out videos' gold tags among all approved ta
 Reads the corpus files directly (gnn.export.export_files). --timing-videos trains the default config once on
 that many videos for the training-time target.
 The full grid takes longer than a working session on a 2-core machine (about 4.5 h), so every finished run is
-appended to bench/tmp/RESULT-runs.jsonl with its commit, and a rerun with the same corpus size and epochs reuses
+appended to bench/results/RESULT-runs.jsonl (committed like a result, since a session may end on one machine
+and resume on a fresh one) with its commit, and a rerun with the same corpus size and epochs reuses
 the runs whose code path has not changed since their commit (bench.freshness), doing only the rest; each run in
 the JSON names its commit, so freshness checks them all. The journal is removed once the result is written.
 """
@@ -242,7 +243,8 @@ def main(argv=None) -> None:
     grid = [(s, cov, name) for s in args.seeds for name in args.variants
             for cov in (args.coverages if name != "b_two_tower" else [None])]
     key = {"videos": args.videos, "epochs": args.epochs}
-    log = TMP / f"{args.result}-runs.jsonl"
+    log = RESULTS / f"{args.result}-runs.jsonl"
+    RESULTS.mkdir(parents=True, exist_ok=True)
     done = reusable_runs(log, key)
     tqdm.write(f"reusing {sum(k in done for k in ((n, s, c) for s, c, n in grid))} of {len(grid)} runs from {log}")
     for seed, cov, name in tqdm(grid, desc="variants", unit="run"):
@@ -265,7 +267,6 @@ def main(argv=None) -> None:
         tqdm.write(json.dumps(details[-1]))
     table = {name: {cov: mean_std(ms) for cov, ms in per.items()} for name, per in runs.items()}
     png = RESULTS / f"{args.result}-coverage.png"
-    RESULTS.mkdir(parents=True, exist_ok=True)
     plot(table, args.coverages, png)
     result.update({"table": table, "runs": details, "inductive_latency": latency,
                    "plot": str(png.relative_to(RESULTS.parent.parent))})
