@@ -9,8 +9,8 @@ from flask import Flask, current_app, g
 from graph.db import Graph, Profile, connect
 
 
-def _profile(settings) -> Profile:
-    return Profile(fail_fast=True, read_timeout_s=settings.api_query_timeout_s, pool=64)
+def _profile(settings, read_limit: bool = True) -> Profile:
+    return Profile(fail_fast=True, read_timeout_s=settings.api_query_timeout_s if read_limit else None, pool=64)
 
 
 def get_graph() -> Graph:
@@ -19,6 +19,14 @@ def get_graph() -> Graph:
         settings = current_app.config["SETTINGS"]
         g.graph = connect(settings, start=False, profile=_profile(settings))
     return g.graph
+
+
+def get_model_graph() -> Graph:
+    """The graph the server loads its models through (the tagger's library, vectors and indexes): fail-fast
+    connects like a request's, but no per-read time limit, since those reads grow with the library (past the
+    10 s request limit at 100k videos) and run once per library version, not per request."""
+    settings = current_app.config["SETTINGS"]
+    return connect(settings, start=False, profile=_profile(settings, read_limit=False))
 
 
 def _end_request(exc=None) -> None:

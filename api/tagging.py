@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph import reads
-from api.db import get_graph
+from api.db import get_graph, get_model_graph
 from api.errors import found
 from api.schemas import ProductIn, QueryIn, VideoTagsOut, VideoTagsQuery, WhyOut
 from api.spec import endpoint
@@ -95,7 +95,7 @@ class BatchOut(BaseModel):
 def _tagger():
     from tagging.tagger import get_tagger
 
-    return get_tagger(get_graph(), current_app.config["SETTINGS"])
+    return get_tagger(get_model_graph(), current_app.config["SETTINGS"])
 
 
 LAZY = "loaded on first call"   # tagger state of an app that nobody warmed (tests, embedded use)

@@ -26,16 +26,17 @@ def l2_rows(x):
     return np.where(norms > 0, x / np.maximum(norms, 1e-12), 0.0).astype(np.float32)
 
 
-def nearest(queries, items, k: int) -> tuple[np.ndarray, np.ndarray]:
+def nearest(queries, items_t, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(idx, sim), both (n_queries, k): the k items of highest cosine per query, best first.
 
-    Rows must be L2-normalised (l2_rows)."""
-    n_items = items.shape[0]
+    items_t is the items' matrix transposed, (d, n_items), CSR when sparse; rows of both L2-normalised
+    (l2_rows)."""
+    n_items = items_t.shape[1]
     k = min(k, n_items)
     idx = np.zeros((queries.shape[0], k), np.int64)
     sim = np.zeros((queries.shape[0], k), np.float32)
     for lo in range(0, queries.shape[0], CHUNK):
-        block = queries[lo:lo + CHUNK] @ items.T
+        block = queries[lo:lo + CHUNK] @ items_t                       # (chunk, n_items)
         block = block.toarray() if sp.issparse(block) else np.asarray(block)
         block = block.astype(np.float32, copy=False)
         if k < n_items:
@@ -67,11 +68,22 @@ class KnnClassifier:
         self.items = None   # (n_train, d) sparse or dense, unit rows
         self.y = None       # (n_train, n_tags) csr
 
+    @property
+    def items(self):
+        return self._items
+
+    @items.setter
+    def items(self, x) -> None:
+        # the transpose (d, n_train) is made once here: `q @ items.T` on CSR items converts the CSC transpose
+        # back to CSR on every call, ~300 ms a query at 66k training videos (bench/results/tagging.json at 0b265a1)
+        self._items = x
+        self._items_t = None if x is None else x.T.tocsr() if sp.issparse(x) else np.ascontiguousarray(x.T)
+
     def fit(self, x, y: sp.csr_matrix) -> "KnnClassifier":
         self.items, self.y = l2_rows(x), sp.csr_matrix(y, dtype=np.float32)
         return self
 
     def predict(self, x, top_k: int) -> list[list[tuple[int, float]]]:
         """Per query row, up to top_k (tag column, score) best first."""
-        idx, sim = nearest(l2_rows(x), self.items, self.k)
+        idx, sim = nearest(l2_rows(x), self._items_t, self.k)
         return top_k_per_row(vote(idx, sim, self.y), top_k)
