@@ -75,3 +75,29 @@ def test_warm_loads_the_tagger_and_health_reports_it(settings, tmp_path):
     warm(app).join(300)
     check = client.get("/healthz").get_json()["checks"]["tagging"]
     assert check["ok"] and check["detail"]["tagger"] == "loaded", check
+
+
+def test_the_tagger_loads_past_the_request_read_limit(settings, graph, tmp_path):
+    """Requests' reads carry a server-side time limit (TAGKG_API_QUERY_TIMEOUT_S), but the tagger's load reads
+    the whole library and grows with it (past 10 s at 100k videos): the server loads models without that limit."""
+    import pytest
+    from neo4j.exceptions import ClientError
+
+    from api import create_app
+    from api.db import get_graph, get_model_graph
+    from api.tagging import warm
+
+    # a read of several seconds: Neo4j checks transaction time limits every 2 s (db.transaction.monitor)
+    slow = "UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b WITH a * b AS x WHERE x % 7 = 3 RETURN count(x) AS n"
+    cache = ROOT / "data-test" / "gnn-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "cache").symlink_to(cache)
+    app = create_app(settings.with_(data_dir=tmp_path / "data", api_query_timeout_s=0.5), {"TESTING": True})
+    with app.app_context():
+        with pytest.raises(ClientError, match="TransactionTimedOut"):
+            get_graph().query(slow)                                  # a request's read is cut off
+        assert get_model_graph().query(slow)[0]["n"] > 0              # a model load's is not
+    warm(app).join(300)
+    check = app.test_client().get("/healthz").get_json()["checks"]["tagging"]
+    assert check["ok"] and check["detail"]["tagger"] == "loaded", check
