@@ -112,14 +112,22 @@ class Selector:
 SCANS = ("auto", "all", "keyframes")
 
 
-def key_times(path: str) -> list[float]:
-    """Times (s) of the first video stream's key frames, from the packets alone: demuxing, no decoding."""
+def _open(path: str):
+    """The opened container and its first video stream, or MediaError('decode')."""
     try:
         container = av.open(path)
     except av.error.FFmpegError as e:
         raise MediaError("decode", f"cannot open: {ffmpeg_reason(e)}") from None
+    if not container.streams.video:    # probe refuses such files first; a direct caller gets the reason too
+        container.close()
+        raise MediaError("decode", "no video stream")
+    return container, container.streams.video[0]
+
+
+def key_times(path: str) -> list[float]:
+    """Times (s) of the first video stream's key frames, from the packets alone: demuxing, no decoding."""
+    container, stream = _open(path)
     with container:
-        stream = container.streams.video[0]
         try:
             times = [float(p.pts * p.time_base) for p in container.demux(stream)
                      if p.is_keyframe and p.pts is not None]
@@ -166,12 +174,8 @@ def _check_end(end: float, duration: float, tolerance: float) -> None:
 
 def _scan(path: str, duration: float, limits: Limits, key_only: bool,
           threads: int = 0) -> tuple[list[Keyframe], int, float]:
-    try:
-        container = av.open(path)
-    except av.error.FFmpegError as e:
-        raise MediaError("decode", f"cannot open: {ffmpeg_reason(e)}") from None
+    container, stream = _open(path)
     with container:
-        stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         if threads:
             # several files decoded at once: one thread each. Two workers decoding 12 bench clips with

@@ -11,8 +11,8 @@ from media import hashes, ocr, subtitles, visual
 from media.asr import describe, load_plugin
 from media.extract import extract
 from media.keyframes import choose_scan, extract_keyframes, key_times, resolve_scan
-from media.limits import Limits
-from media_clips import SMALL, scenes_clip
+from media.limits import Limits, MediaError
+from media_clips import SMALL, audio_only, scenes_clip
 
 LIMITS = Limits()
 
@@ -34,6 +34,16 @@ def test_choose_scan_trusts_only_dense_key_frames():
     assert choose_scan([0.0, 2.0, 4.0], 6.5, LIMITS) == "all"                      # the end is 2.5 s after the last
     assert choose_scan([0.0, 3.7, 7.5, 10.0, 11.2], 12.0, LIMITS) == "all"         # uneven, but far apart
     assert choose_scan([0.0], 1.5, LIMITS) == "all"                                # one key frame shows nothing
+
+
+def test_a_file_without_video_is_a_decode_error(tmp_path):
+    """Both scans open files the same way: a reason a user can act on, never an IndexError."""
+    import pytest
+
+    clip = str(audio_only(tmp_path / "audio.mp4"))
+    for scan in (lambda: key_times(clip), lambda: extract_keyframes(clip, 1.0, LIMITS, scan="all")):
+        with pytest.raises(MediaError, match="no video stream"):
+            scan()
 
 
 def test_auto_scan_on_real_streams(tmp_path):
