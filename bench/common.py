@@ -51,8 +51,10 @@ def write_result(name: str, result: dict) -> Path:
 
 
 def _git_rev() -> str:
-    """Short commit id, with -dirty when tracked code differs from it (results and docs don't count)."""
+    """Short commit id, with -dirty when the tree differs from it: a changed tracked file or an untracked one that
+    git does not ignore (a new module is imported as surely as a changed one); results and docs don't count."""
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     rev = out.stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", ".", ":!bench/results", ":!docs"], cwd=ROOT, capture_output=True).returncode
-    return rev + "-dirty" if dirty == 1 else rev
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", ".", ":!bench/results",
+                             ":!docs"], cwd=ROOT, capture_output=True, text=True)
+    return rev + "-dirty" if status.returncode or status.stdout.strip() else rev
