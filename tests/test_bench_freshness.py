@@ -74,3 +74,25 @@ def test_a_result_assembled_from_several_runs_is_fresh_only_if_every_run_is(tmp_
     assert report(tmp_path)["a"]["changed"] == ["pkg/helper.py"]
     (tmp_path / "bench" / "results" / "a.json").write_text(json.dumps({"git": new, "runs": {"big": {"git": new}}}))
     assert report(tmp_path)["a"]["fresh"]
+
+
+def test_a_result_is_dirty_when_the_tree_differs_from_its_commit(tmp_path, monkeypatch):
+    """A changed tracked file or an untracked one git does not ignore marks the commit id -dirty (a new module is
+    imported as surely as a changed one); ignored files, results and docs do not."""
+    import bench.common as common
+
+    _repo(tmp_path)
+    (tmp_path / ".gitignore").write_text(".venv\n")
+    _git(tmp_path, "add", ".gitignore")
+    _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "ignore")
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    monkeypatch.setattr(common, "ROOT", tmp_path)
+    (tmp_path / ".venv").symlink_to(tmp_path / "pkg")       # benchmark worktrees link the venv: ignored
+    (tmp_path / "bench" / "results" / "c.json").write_text("{}")
+    (tmp_path / "docs" / "new.md").write_text("")
+    assert common._git_rev() == rev
+    (tmp_path / "pkg" / "new.py").write_text("")
+    assert common._git_rev() == rev + "-dirty"
+    (tmp_path / "pkg" / "new.py").unlink()
+    (tmp_path / "pkg" / "mod.py").write_text("changed\n")
+    assert common._git_rev() == rev + "-dirty"
