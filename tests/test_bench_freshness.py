@@ -2,7 +2,7 @@
 import json
 import subprocess
 
-from bench.freshness import code_path, report
+from bench.freshness import code_path, head, report
 
 
 def _git(root, *args):
@@ -26,7 +26,7 @@ def _repo(tmp_path):
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", ".")
     _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    rev = head(tmp_path)
     (tmp_path / "bench" / "results").mkdir()
     for name in ("a", "b-variant"):
         (tmp_path / "bench" / "results" / f"{name}.json").write_text(json.dumps({"git": rev}))
@@ -68,7 +68,7 @@ def test_the_projects_own_benchmarks_have_code_paths():
 def test_a_result_assembled_from_several_runs_is_fresh_only_if_every_run_is(tmp_path):
     rev = _repo(tmp_path)
     _commit(tmp_path, "pkg/helper.py", "X = 1\n")
-    new = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    new = head(tmp_path)
     (tmp_path / "bench" / "results" / "a.json").write_text(json.dumps(
         {"git": new, "runs": {"big": {"git": f"{new},{rev}"}, "small": {"stage_git": {"load": new}}}}))
     assert report(tmp_path)["a"]["changed"] == ["pkg/helper.py"]
@@ -85,7 +85,7 @@ def test_a_result_is_dirty_when_the_tree_differs_from_its_commit(tmp_path, monke
     (tmp_path / ".gitignore").write_text(".venv\n")
     _git(tmp_path, "add", ".gitignore")
     _git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "ignore")
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    rev = head(tmp_path)
     monkeypatch.setattr(common, "ROOT", tmp_path)
     (tmp_path / ".venv").symlink_to(tmp_path / "pkg")       # benchmark worktrees link the venv: ignored
     (tmp_path / "bench" / "results" / "c.json").write_text("{}")
