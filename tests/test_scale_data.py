@@ -143,3 +143,39 @@ def test_tag_text_index_is_built_once_and_read_from_its_file(tmp_path, monkeypat
     read = V.TagIndex(vecs, cache=path)
     assert read.search(vecs[:3], 1) == built.search(vecs[:3], 1)
     assert V.index_file(tmp_path, names[::-1]) != path
+
+
+def test_pool_lists_sized_once_equal_index_add_and_the_disk_copy_restores_exact_order(tmp_path):
+    """bench/pool10m fills IVF lists sized from a counting pass (index.add would double them): the same index as
+    index.add, and its candidates re-scored from the float16 disk copy find the exact neighbours the codes miss."""
+    import faiss
+
+    from bench import pool10m as P
+    from bench.faiss_ann import recall
+
+    mix = P.Mixture(P.clustered(50, 32, 5, np.random.default_rng(0)), seed=1, subspace=4)
+    n, chunk = 6000, 2500                                   # a ragged last chunk
+    q = mix.draw(50, [3])
+
+    def trained():
+        index = faiss.index_factory(32, "IVF16,SQ4", faiss.METRIC_INNER_PRODUCT)
+        index.train(mix.draw(2000, [2]))
+        index.nprobe = 4
+        return index
+
+    added = trained()
+    for c in range(0, n, chunk):
+        added.add(mix.chunk(c // chunk, min(chunk, n - c)))
+    filled, store = trained(), tmp_path / "vectors.f16"
+    lists, truth, _ = P.first_pass(mix, filled, q, n, chunk, store)
+    P.fill_lists(mix, filled, lists, chunk)
+    assert filled.ntotal == n and store.stat().st_size == n * 32 * 2
+    d_add, i_add = added.search(q, P.K)
+    d_fill, i_fill = filled.search(q, P.K)
+    np.testing.assert_array_equal(i_fill, i_add)
+    np.testing.assert_array_equal(d_fill, d_add)
+    exact = np.argsort(-(q @ np.concatenate([mix.chunk(i, min(chunk, n - i * chunk)) for i in range(3)]).T), 1)
+    np.testing.assert_array_equal(np.sort(truth, 1), np.sort(exact[:, :P.K], 1))
+    refiner = P.Refiner(store, 32)
+    refined = np.stack([refiner.top(v, filled.search(v[None], 50)[1][0]) for v in q])
+    assert recall(refined, truth) > recall(i_fill, truth) and recall(refined, truth) >= 0.98
