@@ -212,22 +212,16 @@ def _check_references(graph: Graph, kind: str, good: list[tuple[int, Row]], know
         for label, ids in _refs(r):
             needed[label].update(ids)
     found = {label: set(graph.query(_EXISTS[label], ids=sorted(ids))[0]["found"]) for label, ids in needed.items()}
+    stored_tags = found.get("tag", set()) | known
     ok, rejects = good, []
     while True:
-        # A phrase may use components stored earlier in the file (known) or accepted in this batch; rejecting one
-        # tag can orphan a phrase that uses it, so repeat until nothing changes. Membership is tested set by set:
-        # a union with `known` would copy every tag id of the file once a batch.
-        in_batch = {r.id for _, r in ok} if kind == "tags" else set()
-
-        def absent(label: str, ids) -> list[str]:
-            have = found[label]
-            if label != "tag":
-                return sorted(set(ids) - have)
-            return sorted(i for i in set(ids) if i not in have and i not in known and i not in in_batch)
-
+        if kind == "tags":
+            # A phrase may use components stored earlier in the file or accepted in this batch;
+            # rejecting one tag can orphan a phrase that uses it, so repeat until nothing changes.
+            found["tag"] = stored_tags | {r.id for _, r in ok}
         still_ok, new_rejects = [], []
         for line, r in ok:
-            missing = [(label, f, absent(label, ids)) for label, ids, f in _refs_fields(r)]
+            missing = [(label, f, sorted(set(ids) - found[label])) for label, ids, f in _refs_fields(r)]
             missing = [m for m in missing if m[2]]
             if missing:
                 label, f, ids = missing[0]
